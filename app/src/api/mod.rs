@@ -1,0 +1,51 @@
+//! Server functions: the endpoints the pages' forms post to (`/api/…`). Each answers like a
+//! plain HTML form — a redirect, with errors and typed values kept in the session — so they
+//! work with JavaScript off, and each authorises inside itself.
+
+pub mod account;
+pub mod admin;
+pub mod auth;
+pub mod patients;
+
+use leptos::prelude::*;
+use stegvis_platform::Error;
+
+use crate::context::Flash;
+
+/// Turns a form's outcome into the answer: on success a redirect to the path returned; invalid
+/// input goes back to `back` with the errors and the values typed; 404/403 become error pages.
+pub async fn respond(back: &str, values: Vec<(&str, String)>, outcome: Result<String, Error>) -> Result<(), ServerFnError> {
+    let keep = |errors| Flash { errors, values: values.iter().map(|(f, v)| (f.to_string(), v.clone())).collect(), notice: None };
+    let flash = match outcome {
+        Ok(to) => {
+            leptos_axum::redirect(&to);
+            return Ok(());
+        }
+        Err(Error::Invalid(errors)) => keep(errors),
+        Err(Error::RateLimited) => keep(vec![stegvis_platform::FieldError::new("form", "rate_limited")]),
+        Err(Error::Unauthenticated) => {
+            leptos_axum::redirect("/login");
+            return Ok(());
+        }
+        Err(error @ (Error::NotFound | Error::Forbidden)) => {
+            let status = if matches!(error, Error::NotFound) { http::StatusCode::NOT_FOUND } else { http::StatusCode::FORBIDDEN };
+            expect_context::<leptos_axum::ResponseOptions>().set_status(status);
+            return Err(ServerFnError::new(error.to_string()));
+        }
+        Err(other) => {
+            tracing::error!(error = %other, "form failed");
+            keep(vec![stegvis_platform::FieldError::new("form", "unexpected")])
+        }
+    };
+    if let Err(error) = flash.store().await {
+        tracing::error!(%error, "could not keep form state");
+    }
+    leptos_axum::redirect(back);
+    Ok(())
+}
+
+/// Stores a notice for the next page and redirects there.
+pub async fn redirect_with_notice(to: &str, notice: &str) -> Result<String, Error> {
+    Flash::notice(notice).store().await?;
+    Ok(to.to_string())
+}

@@ -1,0 +1,197 @@
+//! Building blocks shared by the pages: the data-loading frame, form fields, notices, errors.
+
+use std::future::Future;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use stegvis_platform::{org::Role, Error};
+
+use crate::{context::Flash, i18n::*};
+
+/// Renders `content` once its data has loaded; an error becomes the translated error page with
+/// its status code (or, when not logged in, a redirect to the log-in page).
+pub fn load<Fut, V>(content: Fut) -> impl IntoView
+where
+    Fut: Future<Output = Result<V, Error>> + Send + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=|| ()>
+            {Suspend::new(async move {
+                match content.await {
+                    Ok(view) => view.into_any(),
+                    Err(error) => error_view(error).into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Problem {
+    NotFound,
+    Forbidden,
+    Server,
+}
+
+pub fn error_view(error: Error) -> impl IntoView {
+    let problem = match error {
+        Error::Unauthenticated => {
+            leptos_axum::redirect("/login");
+            return ().into_any();
+        }
+        Error::NotFound => Problem::NotFound,
+        Error::Forbidden => Problem::Forbidden,
+        other => {
+            tracing::error!(error = %other, "page failed");
+            Problem::Server
+        }
+    };
+    view! { <ProblemPage problem/> }.into_any()
+}
+
+/// The 404 / 403 / 500 page, inside the normal layout, with the matching status code.
+#[component]
+pub fn ProblemPage(problem: Problem) -> impl IntoView {
+    let i18n = use_i18n();
+    let (status, title, text) = match problem {
+        Problem::NotFound => (404, t_string!(i18n, error_page.not_found_title), t_string!(i18n, error_page.not_found)),
+        Problem::Forbidden => (403, t_string!(i18n, error_page.forbidden_title), t_string!(i18n, error_page.forbidden)),
+        Problem::Server => (500, t_string!(i18n, error_page.server_title), t_string!(i18n, error_page.server)),
+    };
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(http::StatusCode::from_u16(status).expect("valid status"));
+    }
+    let title = title.to_string();
+    view! {
+        <Title text=title.clone()/>
+        <h1>{title}</h1>
+        <p>{text.to_string()}</p>
+        <p><a href="/">{t_string!(i18n, error_page.home_link).to_string()}</a></p>
+    }
+}
+
+pub fn error_text(code: &str) -> String {
+    let i18n = use_i18n();
+    match code {
+        "required" => t_string!(i18n, errors.required),
+        "invalid_email" => t_string!(i18n, errors.invalid_email),
+        "password_too_short" => t_string!(i18n, errors.password_too_short),
+        "password_too_long" => t_string!(i18n, errors.password_too_long),
+        "password_mismatch" => t_string!(i18n, errors.password_mismatch),
+        "bad_credentials" => t_string!(i18n, errors.bad_credentials),
+        "rate_limited" => t_string!(i18n, errors.rate_limited),
+        "link_expired" => t_string!(i18n, errors.link_expired),
+        "not_a_therapist" => t_string!(i18n, errors.not_a_therapist),
+        "invalid_choice" => t_string!(i18n, errors.invalid_choice),
+        _ => t_string!(i18n, errors.unexpected),
+    }
+    .to_string()
+}
+
+pub fn role_name(role: Role) -> String {
+    let i18n = use_i18n();
+    match role {
+        Role::Patient => t_string!(i18n, roles.patient),
+        Role::Therapist => t_string!(i18n, roles.therapist),
+        Role::TeamLead => t_string!(i18n, roles.team_lead),
+        Role::OrgAdmin => t_string!(i18n, roles.org_admin),
+    }
+    .to_string()
+}
+
+pub fn notice_text(code: &str) -> String {
+    let i18n = use_i18n();
+    match code {
+        "reset_sent" => t_string!(i18n, forgot.sent),
+        "reset_done" => t_string!(i18n, reset.done),
+        "invitation_accepted" => t_string!(i18n, invitation.accepted),
+        "invited" => t_string!(i18n, admin.invited),
+        "assigned" => t_string!(i18n, patient.assigned),
+        "settings_saved" => t_string!(i18n, settings.saved),
+        "logged_out" => t_string!(i18n, login.logged_out),
+        _ => t_string!(i18n, errors.unexpected),
+    }
+    .to_string()
+}
+
+/// A calendar date (dd.mm.yyyy) from Unix seconds, in Norwegian time.
+pub fn date(unix_seconds: i64) -> String {
+    let oslo = time::UtcOffset::from_hms(1, 0, 0).expect("valid offset");
+    let t = time::OffsetDateTime::from_unix_timestamp(unix_seconds).unwrap_or(time::OffsetDateTime::UNIX_EPOCH).to_offset(oslo);
+    format!("{:02}.{:02}.{}", t.day(), u8::from(t.month()), t.year())
+}
+
+/// The notice and error summary at the top of a form page. The summary is announced and links
+/// to each field (WCAG 3.3.1).
+#[component]
+pub fn FlashMessages(flash: Flash) -> impl IntoView {
+    let i18n = use_i18n();
+    let notice = flash.notice.clone().map(|code| view! { <p class="notice" role="status">{notice_text(&code)}</p> });
+    let summary = (!flash.errors.is_empty()).then(|| {
+        let items = flash
+            .errors
+            .iter()
+            .map(|e| {
+                let href = format!("#{}", e.field);
+                view! { <li><a href=href>{error_text(&e.code)}</a></li> }
+            })
+            .collect_view();
+        view! {
+            <div class="error-summary" role="alert" tabindex="-1">
+                <p>{t_string!(i18n, errors.summary).to_string()}</p>
+                <ul>{items}</ul>
+            </div>
+        }
+    });
+    view! { {notice} {summary} }
+}
+
+/// A labelled input with its error tied to it (aria-describedby) and the value typed kept.
+#[component]
+pub fn Field(
+    name: &'static str,
+    label: String,
+    flash: Flash,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    #[prop(optional)] hint: Option<String>,
+    #[prop(optional)] keep_value: bool,
+) -> impl IntoView {
+    let error = flash.error(name);
+    let value = if keep_value { flash.value(name) } else { None };
+    let hint_id = format!("{name}-hint");
+    let error_id = format!("{name}-error");
+    let described = [hint.as_ref().map(|_| hint_id.clone()), error.as_ref().map(|_| error_id.clone())]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let invalid = error.is_some();
+    view! {
+        <div class="field" class:invalid=invalid>
+            <label for=name>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
+            {error.map(|code| view! { <p class="field-error" id=error_id>{error_text(&code)}</p> })}
+            <input
+                id=name
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                required=true
+                value=value
+                aria-invalid=invalid.then_some("true")
+                aria-describedby=(!described.is_empty()).then_some(described)
+            />
+        </div>
+    }
+}
+
+/// A page heading with the matching document title.
+#[component]
+pub fn Heading(text: String) -> impl IntoView {
+    view! {
+        <Title text=text.clone()/>
+        <h1>{text}</h1>
+    }
+}

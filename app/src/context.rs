@@ -1,0 +1,101 @@
+//! What pages and server functions know about the request: services, the viewer, the session.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use stegvis_platform::{
+    access::Viewer, tower_sessions::Session, ClientIp, CurrentViewer, Error, FieldError, RequestId, Services,
+};
+
+pub fn services() -> Services {
+    expect_context::<Services>()
+}
+
+fn parts() -> Option<http::request::Parts> {
+    use_context::<http::request::Parts>()
+}
+
+/// The logged-in person, loaded once per request by the server's middleware.
+pub fn viewer() -> Option<Arc<Viewer>> {
+    parts().and_then(|p| p.extensions.get::<CurrentViewer>().and_then(|c| c.0.clone()))
+}
+
+pub fn require_viewer() -> Result<Arc<Viewer>, Error> {
+    viewer().ok_or(Error::Unauthenticated)
+}
+
+pub fn request_id() -> String {
+    parts()
+        .and_then(|p| p.extensions.get::<RequestId>().map(|r| r.0.clone()))
+        .unwrap_or_else(|| "-".into())
+}
+
+pub fn client_ip() -> std::net::IpAddr {
+    parts()
+        .and_then(|p| p.extensions.get::<ClientIp>().map(|c| c.0))
+        .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+}
+
+pub async fn session() -> Result<Session, Error> {
+    leptos_axum::extract::<Session>().await.map_err(|e| Error::Session(e.to_string()))
+}
+
+/// The idle timeout in seconds, for the warning island.
+#[derive(Clone, Copy, Debug)]
+pub struct IdleTimeout(pub u32);
+
+/// What a form left behind for the page it returns to: errors, the values typed (never
+/// passwords), or a notice. Kept in the session for exactly one page view.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Flash {
+    pub errors: Vec<FieldError>,
+    pub values: Vec<(String, String)>,
+    pub notice: Option<String>,
+}
+
+const FLASH_KEY: &str = "flash";
+
+impl Flash {
+    pub fn notice(code: &str) -> Flash {
+        Flash { notice: Some(code.into()), ..Default::default() }
+    }
+
+    pub fn error(&self, field: &str) -> Option<String> {
+        self.errors.iter().find(|e| e.field == field).map(|e| e.code.clone())
+    }
+
+    pub fn value(&self, field: &str) -> Option<String> {
+        self.values.iter().find(|(f, _)| f == field).map(|(_, v)| v.clone())
+    }
+
+    pub async fn take() -> Flash {
+        match session().await {
+            Ok(s) => s.remove::<Flash>(FLASH_KEY).await.ok().flatten().unwrap_or_default(),
+            Err(_) => Flash::default(),
+        }
+    }
+
+    pub async fn store(self) -> Result<(), Error> {
+        session().await?.insert(FLASH_KEY, self).await?;
+        Ok(())
+    }
+}
+
+/// A path inside this site to return to, or `/` (never another host: no open redirects).
+pub fn local_path(next: Option<&str>) -> String {
+    match next {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+/// The Set-Cookie value that makes leptos_i18n render in `locale` from the next request on.
+pub fn set_locale_cookie(locale: &str) {
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        let cookie = format!("i18n_pref_locale={locale}; Path=/; Max-Age=31536000; SameSite=Lax");
+        if let Ok(v) = http::HeaderValue::from_str(&cookie) {
+            res.append_header(http::header::SET_COOKIE, v);
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! One module per area; every page renders on the server only.
+
+pub mod account;
+pub mod admin;
+pub mod home;
+pub mod patients;
+pub mod sign_in;

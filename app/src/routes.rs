@@ -1,0 +1,165 @@
+//! The document shell, the layout around every page, and the routes.
+
+use leptos::{prelude::*, server_fn::ServerFn};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    hooks::use_location,
+    path, SsrMode,
+};
+use stegvis_platform::org::Role;
+
+use crate::{
+    api::{
+        account::{SetLanguage, SwitchOrganisation},
+        auth::Logout,
+    },
+    components::{Problem, ProblemPage},
+    context::{viewer, IdleTimeout},
+    i18n::*,
+    islands::SessionTimeout,
+    pages::{
+        account::{AccessLogPage, SettingsPage},
+        admin::AdminPage,
+        home::HomePage,
+        patients::{PatientPage, PatientsPage},
+        sign_in::{ForgotPasswordPage, InvitationPage, LoginPage, ResetPasswordPage},
+    },
+};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="nb">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="referrer" content="same-origin"/>
+                <link rel="stylesheet" href="/pkg/stegvis.css"/>
+                <link rel="icon" href="data:,"/>
+                <HydrationScripts options islands=true/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// Every route is rendered whole before it is sent (`SsrMode::Async`), so a page can still
+/// answer with a redirect or a 404 after it has looked in the database.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <I18nContextProvider>
+            <Router>
+                <Layout>
+                    <Routes fallback=|| view! { <ProblemPage problem=Problem::NotFound/> }>
+                        <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                        <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                        <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async/>
+                        <Route path=path!("/reset-password") view=ResetPasswordPage ssr=SsrMode::Async/>
+                        <Route path=path!("/invitation") view=InvitationPage ssr=SsrMode::Async/>
+                        <Route path=path!("/patients") view=PatientsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/patients/:id") view=PatientPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
+                        <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/access-log") view=AccessLogPage ssr=SsrMode::Async/>
+                    </Routes>
+                </Layout>
+            </Router>
+        </I18nContextProvider>
+    }
+}
+
+#[component]
+fn Layout(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    let viewer = viewer();
+    let location = use_location();
+    let search = location.search.get_untracked();
+    let path = location.pathname.get_untracked();
+    let here = if search.is_empty() { path } else { format!("{path}?{search}") };
+    let (other_locale, other_label) = match i18n.get_locale_untracked() {
+        Locale::nb => ("en", t_string!(i18n, in_english).to_string()),
+        Locale::en => ("nb", t_string!(i18n, in_norwegian).to_string()),
+    };
+    let nav = viewer.as_ref().map(|v| {
+        let roles = v.roles().to_vec();
+        let link = |href: &'static str, text: String| view! { <li><a href=href>{text}</a></li> };
+        let staff_list = roles.iter().any(|r| matches!(r, Role::Therapist | Role::TeamLead | Role::OrgAdmin));
+        view! {
+            <nav aria-label=t_string!(i18n, nav_label).to_string()>
+                <ul class="nav">
+                    {link("/", t_string!(i18n, nav.home).to_string())}
+                    {staff_list.then(|| link("/patients", t_string!(i18n, nav.patients).to_string()))}
+                    {roles.contains(&Role::OrgAdmin).then(|| link("/admin", t_string!(i18n, nav.admin).to_string()))}
+                    {roles.contains(&Role::Patient).then(|| link("/access-log", t_string!(i18n, nav.access_log).to_string()))}
+                    {link("/settings", t_string!(i18n, nav.settings).to_string())}
+                </ul>
+            </nav>
+        }
+    });
+    let organisation = viewer.as_ref().and_then(|v| {
+        let current = v.membership().ok()?.organisation.clone();
+        let switch = (v.memberships.len() > 1).then(|| {
+            view! {
+                <form method="post" action=SwitchOrganisation::PATH class="inline">
+                    <label for="organisation_id" class="visually-hidden">{t_string!(i18n, switch_organisation).to_string()}</label>
+                    <select id="organisation_id" name="organisation_id">
+                        {v.memberships.iter().map(|m| {
+                            let selected = m.organisation.id == current.id;
+                            view! { <option value=m.organisation.id.to_string() selected=selected>{m.organisation.name.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                    <button type="submit" class="button secondary">{t_string!(i18n, switch).to_string()}</button>
+                </form>
+            }
+        });
+        Some(view! {
+            <div class="organisation">
+                {if switch.is_some() { None } else { Some(view! { <span>{current.name.clone()}</span> }) }}
+                {switch}
+            </div>
+        })
+    });
+    let logout = viewer.as_ref().map(|_| {
+        view! {
+            <form method="post" action=Logout::PATH class="inline">
+                <button type="submit" class="button secondary">{t_string!(i18n, logout).to_string()}</button>
+            </form>
+        }
+    });
+    let timeout = viewer.as_ref().map(|_| {
+        let idle = use_context::<IdleTimeout>().map(|t| t.0).unwrap_or(30 * 60);
+        view! {
+            <SessionTimeout idle_seconds=idle warning=t_string!(i18n, timeout.warning).to_string() stay=t_string!(i18n, timeout.stay).to_string()/>
+        }
+    });
+    view! {
+        <Title formatter=|page: String| format!("{page} – Stegvis")/>
+        <a class="skip-link" href="#main">{t_string!(i18n, skip_to_content).to_string()}</a>
+        <header class="site-header">
+            <div class="bar">
+                <a href="/" class="brand">{t_string!(i18n, app_name).to_string()}</a>
+                {organisation}
+                <form method="post" action=SetLanguage::PATH class="inline">
+                    <input type="hidden" name="locale" value=other_locale/>
+                    <input type="hidden" name="back" value=here/>
+                    <button type="submit" class="button secondary" lang=other_locale>{other_label}</button>
+                </form>
+                {logout}
+            </div>
+            {nav}
+        </header>
+        <main id="main" tabindex="-1">
+            {children()}
+        </main>
+        {timeout}
+        <footer class="site-footer">
+            <p>{t_string!(i18n, footer_not_emergency).to_string()}</p>
+        </footer>
+    }
+}

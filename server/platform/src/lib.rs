@@ -1,0 +1,46 @@
+//! The services under Stegvis' server functions: database, accounts and sessions, access
+//! control, audit trail and mail outbox. No Leptos here, so it can be tested on its own and
+//! never reaches the wasm build.
+
+pub mod access;
+pub mod accounts;
+pub mod audit;
+pub mod db;
+pub mod error;
+pub mod mail;
+pub mod org;
+pub mod patients;
+pub mod tokens;
+
+pub use error::{Error, FieldError, Result};
+// The app's server functions reach sessions and log-in through these.
+pub use axum_login;
+pub use tower_sessions;
+
+pub type AuthSession = axum_login::AuthSession<accounts::Accounts>;
+
+/// Current time as Unix seconds, the unit every timestamp column uses.
+pub fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// What every request handler needs, handed to pages and server functions as context.
+#[derive(Clone)]
+pub struct Services {
+    pub db: db::Db,
+    /// Scheme, host and port the public reaches us at, e.g. `https://stegvis.kommune.no`.
+    pub public_origin: String,
+}
+
+/// The person behind a request, loaded once per request by the server's middleware.
+#[derive(Clone, Debug, Default)]
+pub struct CurrentViewer(pub Option<std::sync::Arc<access::Viewer>>);
+
+/// The request id (also in the logs) that audit rows carry.
+#[derive(Clone, Debug)]
+pub struct RequestId(pub String);
+
+/// The client's address: the socket peer, or taken from X-Forwarded-For only when the peer is
+/// a configured trusted proxy (so the log-in limit cannot be dodged with a forged header).
+#[derive(Clone, Copy, Debug)]
+pub struct ClientIp(pub std::net::IpAddr);
