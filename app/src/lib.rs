@@ -29,6 +29,8 @@ mod pages;
 mod routes;
 
 #[cfg(feature = "ssr")]
+pub use context::IdleTimeout;
+#[cfg(feature = "ssr")]
 pub use routes::{shell, App};
 
 /// A notification e-mail: a translated text, the link, a translated closing. Mails carry no

@@ -1,0 +1,190 @@
+//! The Stegvis server: configuration, the HTTP stack around the Leptos app, background jobs.
+
+pub mod config;
+pub mod seed;
+mod security;
+
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+
+use axum::{
+    extract::{Request, State},
+    http::StatusCode,
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+    routing::get,
+    Router,
+};
+use axum_login::AuthManagerLayerBuilder;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use stegvis_app::{shell, App};
+use stegvis_platform::{
+    access::{Viewer, ORGANISATION_KEY},
+    accounts::{Accounts, LoginLimits},
+    db::Db,
+    mail::{Outbox, Transport},
+    tower_sessions::{cookie::SameSite, Expiry, ExpiredDeletion, Session, SessionManagerLayer},
+    AuthSession, CurrentViewer, Services,
+};
+use tokio::{net::TcpListener, sync::watch};
+use tower_http::{
+    compression::CompressionLayer,
+    limit::RequestBodyLimitLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
+
+pub use config::{Cli, Command, Config, ConfigError};
+pub use security::client_ip;
+
+/// Opens and migrates the database named by the configuration.
+pub async fn open_database(config: &Config) -> Result<Db, ConfigError> {
+    Db::connect(&config.database_url).await.map_err(|e| ConfigError(e.to_string()))
+}
+
+/// Loads who is asking (if anyone) once per request, for pages and server functions alike.
+async fn load_viewer(State(db): State<Db>, auth: AuthSession, session: Session, mut req: Request, next: Next) -> Response {
+    let viewer = match auth.user {
+        Some(user) => {
+            let chosen = session.get::<i64>(ORGANISATION_KEY).await.ok().flatten();
+            match Viewer::load(&db.pool, user, chosen).await {
+                Ok(v) => Some(Arc::new(v)),
+                Err(error) => {
+                    tracing::error!(%error, "could not load the viewer");
+                    return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+                }
+            }
+        }
+        None => None,
+    };
+    req.extensions_mut().insert(CurrentViewer(viewer));
+    next.run(req).await
+}
+
+async fn health(State(db): State<Db>) -> Response {
+    match sqlx_ping(&db).await {
+        Ok(()) => (StatusCode::OK, "ok").into_response(),
+        Err(error) => {
+            tracing::error!(%error, "health check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+        }
+    }
+}
+
+async fn sqlx_ping(db: &Db) -> Result<(), stegvis_platform::Error> {
+    stegvis_platform::org::ping(&db.pool).await
+}
+
+/// The whole HTTP application over an opened database.
+pub fn router(config: &Config, db: Db) -> Result<Router, ConfigError> {
+    let origin = config.origin()?;
+    let services = Services { db: db.clone(), public_origin: origin.clone() };
+    let idle = stegvis_app::IdleTimeout(config.session_idle_minutes * 60);
+    let leptos_options = LeptosOptions::builder()
+        .output_name("stegvis")
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .build();
+    let context = move || {
+        provide_context(services.clone());
+        provide_context(idle);
+        if let Some(nonce) = use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<security::CspNonce>().cloned()) {
+            provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+        }
+    };
+    let routes = generate_route_list(App);
+    let app = Router::new()
+        .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
+        .with_state(leptos_options);
+
+    let sessions = SessionManagerLayer::new(db.session_store())
+        .with_name("stegvis")
+        .with_secure(config.secure_cookies())
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(config.session_idle_minutes.into())));
+    let limits = LoginLimits {
+        per_account: config.login_limit_per_account,
+        per_ip: config.login_limit_per_ip,
+        ..LoginLimits::default()
+    };
+    let auth = AuthManagerLayerBuilder::new(Accounts::new(db.pool.clone(), limits), sessions).build();
+    let policy = security::Policy { origin, trusted_proxies: Arc::new(config.trusted_proxies.clone()) };
+
+    // Layers run outside-in for requests: the last added is the first to see a request.
+    Ok(app
+        .layer(middleware::from_fn_with_state(db.clone(), load_viewer))
+        .layer(auth)
+        .layer(middleware::from_fn(security::guard_server_functions))
+        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        .layer(middleware::from_fn_with_state(policy.clone(), security::require_same_origin))
+        .layer(middleware::from_fn(security::error_pages))
+        .layer(middleware::from_fn(security::security_headers))
+        .route("/health", get(health).with_state(db))
+        .layer(CompressionLayer::new())
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request| {
+                // The path only: query strings may hold one-time link tokens.
+                let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+                tracing::info_span!("request", method = %req.method(), path = req.uri().path(), request_id = id)
+            }),
+        )
+        .layer(middleware::from_fn_with_state(policy, security::identify))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid)))
+}
+
+/// Background work: the mail outbox and expired-session clean-up. Several instances may run
+/// these at once; each claims its own rows.
+pub fn spawn_jobs(config: &Config, db: &Db, shutdown: watch::Receiver<bool>) -> Result<Vec<tokio::task::JoinHandle<()>>, ConfigError> {
+    let transport = match &config.smtp_url {
+        Some(url) => Transport::smtp(url).map_err(ConfigError)?,
+        None => Transport::File(config.mail_dir.clone()),
+    };
+    let from = config.mail_from.parse().map_err(|e| ConfigError(format!("MAIL_FROM: {e}")))?;
+    let outbox = Outbox { pool: db.pool.clone(), backend: db.backend, transport, from };
+    let stopped = |mut rx: watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|stop| *stop).await;
+    };
+    let mail = tokio::spawn(outbox.run(Duration::from_secs(2), stopped(shutdown.clone())));
+    let store = db.session_store();
+    let mut rx = shutdown;
+    let sessions = tokio::spawn(async move {
+        loop {
+            if let Err(error) = store.delete_expired().await {
+                tracing::warn!(%error, "could not delete expired sessions");
+            }
+            tokio::select! {
+                _ = rx.wait_for(|stop| *stop) => break,
+                _ = tokio::time::sleep(Duration::from_secs(600)) => {}
+            }
+        }
+    });
+    Ok(vec![mail, sessions])
+}
+
+/// Serves until `shutdown` resolves, then finishes the requests in flight and stops the jobs.
+pub async fn serve(
+    config: &Config,
+    db: Db,
+    listener: TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), ConfigError> {
+    let app = router(config, db.clone())?;
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let jobs = spawn_jobs(config, &db, stop_rx)?;
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(|e| ConfigError(format!("server error: {e}")))?;
+    let _ = stop_tx.send(true);
+    for job in jobs {
+        let _ = job.await;
+    }
+    Ok(())
+}

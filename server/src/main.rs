@@ -1,1 +1,72 @@
-fn main() {}
+use std::process::ExitCode;
+
+use clap::Parser;
+use stegvis_server::{config::LogFormat, seed, Cli, Command, Config};
+use tokio::net::TcpListener;
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn,tower_sessions=warn,axum_login=warn".into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    match format {
+        LogFormat::Json => builder.json().flatten_event(true).init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM (what a service manager sends).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+fn print_demo_logins(config: &Config) {
+    println!("\nStegvis demo log-ins (password for all: {}):", seed::DEMO_PASSWORD);
+    for (role, email) in seed::DEMO_LOGINS {
+        println!("  {role:<20} {email}");
+    }
+    println!("Mails (password reset, invitations) are written to {}/\n", config.mail_dir.display());
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let config = cli.config;
+    config.validate().map_err(|e| e.to_string())?;
+    let db = stegvis_server::open_database(&config).await.map_err(|e| e.to_string())?;
+    let command = cli.command.unwrap_or(Command::Serve);
+    if command == Command::SeedDemo || (command == Command::Serve && config.demo_data) {
+        seed::demo(&db).await.map_err(|e| format!("could not load the demo data: {e}"))?;
+        print_demo_logins(&config);
+    }
+    if command != Command::Serve {
+        return Ok(());
+    }
+    let listener = TcpListener::bind(config.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {} (LEPTOS_SITE_ADDR): {e}", config.addr))?;
+    tracing::info!(addr = %config.addr, backend = ?db.backend, "Stegvis is serving on http://{}", config.addr);
+    stegvis_server::serve(&config, db, listener, shutdown_signal()).await.map_err(|e| e.to_string())
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.config.log_format);
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("stegvis: {message}");
+            ExitCode::from(2)
+        }
+    }
+}

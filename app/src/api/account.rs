@@ -1,13 +1,10 @@
 //! The person's own settings: language and the organisation they act in.
 
 use leptos::prelude::*;
-use stegvis_platform::{accounts, Error};
+use stegvis_platform::{access::ORGANISATION_KEY, accounts, Error};
 
 use super::{redirect_with_notice, respond};
 use crate::context::{local_path, services, session, set_locale_cookie, viewer};
-
-/// Session key of the organisation a person with roles in several acts in.
-pub const ORGANISATION_KEY: &str = "organisation_id";
 
 /// Switches the interface language; stored on the person (and used for their e-mails) when
 /// logged in, in a cookie either way.

@@ -9,6 +9,9 @@ use crate::{
     Error, Result,
 };
 
+/// Session key of the organisation a person with roles in several acts in.
+pub const ORGANISATION_KEY: &str = "organisation_id";
+
 /// The logged-in person and the organisation this session acts in.
 #[derive(Clone, Debug)]
 pub struct Viewer {

@@ -128,3 +128,9 @@ mod tests {
 pub async fn name(pool: &AnyPool, organisation_id: i64) -> Result<String> {
     Ok(sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1").bind(organisation_id).fetch_one(pool).await?)
 }
+
+/// A trivial query, for the health check.
+pub async fn ping(pool: &AnyPool) -> Result<()> {
+    sqlx::query("SELECT 1").execute(pool).await?;
+    Ok(())
+}
