@@ -92,11 +92,17 @@ pub async fn require_same_origin(State(policy): State<Policy>, req: Request, nex
     }
 }
 
-/// Server functions take URL-encoded forms (the pages' own forms) and nothing else; the
-/// Referer is dropped so Leptos never silently redirects an error back to the form — every
-/// function answers with its own redirect, and errors become pages below.
+/// Server functions take URL-encoded forms (the pages' own forms) and nothing else.
+///
+/// Leptos treats a request that accepts HTML as a plain form post and then redirects every
+/// answer, errors included, back to the Referer with the error in the URL. Stegvis' server
+/// functions instead answer each form themselves (a redirect, with errors kept in the session),
+/// so they are always called as an API here, and their redirect is turned into a 303 below.
 pub async fn guard_server_functions(mut req: Request, next: Next) -> Response {
-    if req.uri().path().starts_with("/api/") && !is_safe(req.method()) {
+    if !req.uri().path().starts_with("/api/") {
+        return next.run(req).await;
+    }
+    if !is_safe(req.method()) {
         let form = req
             .headers()
             .get(header::CONTENT_TYPE)
@@ -105,10 +111,18 @@ pub async fn guard_server_functions(mut req: Request, next: Next) -> Response {
         if !form {
             return refusal_page(Refusal::UnsupportedType, StatusCode::UNSUPPORTED_MEDIA_TYPE, req.headers());
         }
-        req.headers_mut().remove(header::REFERER);
     }
-    next.run(req).await
+    req.headers_mut().insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+    req.headers_mut().remove(header::REFERER);
+    let mut response = next.run(req).await;
+    if response.headers_mut().remove(SERVER_FN_REDIRECT).is_some() && response.headers().contains_key(header::LOCATION) {
+        *response.status_mut() = StatusCode::SEE_OTHER;
+    }
+    response
 }
+
+/// The header Leptos sets (instead of a redirect status) when a server function redirects.
+const SERVER_FN_REDIRECT: &str = "serverfnredirect";
 
 /// Error answers that are not already a page (a refused body size, an unreadable form, an
 /// unknown server function) become a translated page with the same status.

@@ -1,1 +1,8 @@
+//! Stegvis over real HTTP: every test runs against a started server, once on SQLite and once
+//! on PostgreSQL (skipped loudly where no PostgreSQL is reachable; required in CI).
 
+mod access;
+mod accounts;
+mod audit;
+mod hardening;
+mod sessions;

@@ -1,0 +1,206 @@
+//! Every route and server function, for every kind of person: the table below is the access
+//! policy. A route or server function missing from it fails the test.
+
+use reqwest::Response;
+use stegvis_tests::{location, on_both, Backend, Browser, TestServer};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Actor {
+    Anonymous,
+    Patient,
+    AssignedTherapist,
+    UnassignedTherapist,
+    TeamLead,
+    OrgAdmin,
+    /// Administrator and team lead of the other organisation.
+    OtherOrganisation,
+}
+
+use Actor::*;
+const ACTORS: [Actor; 7] = [Anonymous, Patient, AssignedTherapist, UnassignedTherapist, TeamLead, OrgAdmin, OtherOrganisation];
+
+impl Actor {
+    fn email(self) -> Option<&'static str> {
+        match self {
+            Anonymous => None,
+            Patient => Some("pasient@stegvis.demo"),
+            AssignedTherapist => Some("behandler@stegvis.demo"),
+            UnassignedTherapist => Some("ola.berg@stegvis.demo"),
+            TeamLead => Some("teamleder@stegvis.demo"),
+            OrgAdmin => Some("admin@stegvis.demo"),
+            OtherOrganisation => Some("hanne.moe@stegvis.demo"),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Outcome {
+    /// 200 and the page.
+    Shown,
+    /// Sent to the log-in page.
+    ToLogin,
+    /// Redirected elsewhere (a form's normal answer).
+    Redirected,
+    NotFound,
+    Forbidden,
+}
+use Outcome::*;
+
+fn outcome(r: &Response) -> Outcome {
+    match r.status().as_u16() {
+        200 => Shown,
+        302 | 303 if location(r).starts_with("/login") => ToLogin,
+        302 | 303 => Redirected,
+        404 => NotFound,
+        403 => Forbidden,
+        other => panic!("unexpected status {other}"),
+    }
+}
+
+/// Page routes: one outcome per actor, in the order of `ACTORS`.
+const PAGES: &[(&str, [Outcome; 7])] = &[
+    ("/", [ToLogin, Shown, Shown, Shown, Shown, Shown, Shown]),
+    ("/login", [Shown, Redirected, Redirected, Redirected, Redirected, Redirected, Redirected]),
+    ("/forgot-password", [Shown; 7]),
+    ("/reset-password", [Shown; 7]),
+    ("/invitation", [Shown; 7]),
+    ("/patients", [ToLogin, NotFound, Shown, Shown, Shown, Shown, Shown]),
+    ("/patients/{id}", [ToLogin, NotFound, Shown, Forbidden, Shown, Forbidden, NotFound]),
+    ("/admin", [ToLogin, NotFound, Forbidden, Forbidden, Forbidden, Shown, Shown]),
+    ("/settings", [ToLogin, Shown, Shown, Shown, Shown, Shown, Shown]),
+    ("/access-log", [ToLogin, Shown, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden]),
+];
+
+/// Server functions: the form posted and one outcome per actor.
+fn server_functions(ids: &Ids) -> Vec<(&'static str, Vec<(&'static str, String)>, [Outcome; 7])> {
+    let s = |v: &str| v.to_string();
+    vec![
+        ("/api/login", vec![("email", s("behandler@stegvis.demo")), ("password", s("wrong password"))], [ToLogin; 7]),
+        ("/api/logout", vec![], [ToLogin; 7]),
+        ("/api/forgot-password", vec![("email", s("someone@example.no"))], [Redirected; 7]),
+        ("/api/reset-password", vec![("token", s("0".repeat(64).as_str())), ("password", s("a long password")), ("password_repeat", s("a long password"))], [Redirected; 7]),
+        ("/api/accept-invitation", vec![("token", s("0".repeat(64).as_str()))], [Redirected; 7]),
+        ("/api/language", vec![("locale", s("nb")), ("back", s("/"))], [Redirected; 7]),
+        (
+            "/api/organisation",
+            vec![("organisation_id", ids.other_organisation.to_string())],
+            [ToLogin, NotFound, Redirected, NotFound, NotFound, NotFound, Redirected],
+        ),
+        (
+            "/api/invite",
+            vec![("email", s("new.person@stegvis.demo")), ("display_name", s("New Person")), ("role", s("therapist")), ("locale", s("nb"))],
+            [ToLogin, NotFound, Forbidden, Forbidden, Forbidden, Redirected, Redirected],
+        ),
+        (
+            "/api/assign-therapist",
+            vec![("patient_id", ids.patient.to_string()), ("therapist_id", ids.unassigned_therapist.to_string())],
+            [ToLogin, NotFound, Forbidden, Forbidden, Redirected, Forbidden, NotFound],
+        ),
+    ]
+}
+
+/// GET server functions, open to anyone (keeping a session alive).
+const GET_FUNCTIONS: &[&str] = &["/api/keep-alive"];
+
+struct Ids {
+    patient: i64,
+    unassigned_therapist: i64,
+    other_organisation: i64,
+}
+
+async fn as_actor(server: &TestServer, actor: Actor) -> Browser {
+    let b = server.client();
+    if let Some(email) = actor.email() {
+        b.login_demo(email).await;
+    }
+    b
+}
+
+async fn every_route_and_function_for_every_role(backend: Backend) {
+    let Some((server, cleanup)) = TestServer::start(backend).await else { return };
+    let ids = Ids {
+        patient: server.patient_id("pasient@stegvis.demo").await,
+        unassigned_therapist: server.id_of("SELECT id FROM users WHERE email = $1", "ola.berg@stegvis.demo").await,
+        other_organisation: server.id_of("SELECT id FROM organisations WHERE slug = $1", "fjordheim-dps").await,
+    };
+
+    // The table must name every route the app has, and every server function.
+    let mut routes: Vec<String> = leptos_axum::generate_route_list(stegvis_app::App).iter().map(|r| r.path().to_string()).collect();
+    routes.sort();
+    routes.dedup();
+    let mut listed: Vec<String> = PAGES.iter().map(|(p, _)| p.to_string()).collect();
+    listed.sort();
+    assert_eq!(routes, listed, "a route is missing from the access table (or the table names one that is gone)");
+    let functions = server_functions(&ids);
+    let mut registered: Vec<String> = server_fn::axum::server_fn_paths().map(|(p, _)| p.to_string()).collect();
+    registered.sort();
+    let mut in_table: Vec<String> = functions.iter().map(|(p, _, _)| p.to_string()).chain(GET_FUNCTIONS.iter().map(|p| p.to_string())).collect();
+    in_table.sort();
+    assert_eq!(registered, in_table, "a server function is missing from the access table");
+
+    let mut failures = Vec::new();
+    for (i, actor) in ACTORS.into_iter().enumerate() {
+        let b = as_actor(&server, actor).await;
+        for (path, expected) in PAGES {
+            let url = path.replace("{id}", &ids.patient.to_string());
+            let got = outcome(&b.get(&url).await);
+            if got != expected[i] {
+                failures.push(format!("GET {url} as {actor:?}: expected {:?}, got {got:?}", expected[i]));
+            }
+        }
+        // The other organisation's lists never show this organisation's patients.
+        if actor == OtherOrganisation {
+            let (_, page) = b.text("/patients").await;
+            assert!(!page.contains("Kari Nordmann"), "another organisation's patient list leaks");
+        }
+        for path in GET_FUNCTIONS {
+            assert_eq!(b.get(path).await.status(), 200, "GET {path} as {actor:?}");
+        }
+        for (path, form, expected) in &functions {
+            // A fresh log-in each time: some functions (log-out, organisation) change the session.
+            let b = as_actor(&server, actor).await;
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let got = outcome(&b.post(path, &form).await);
+            if got != expected[i] {
+                failures.push(format!("POST {path} as {actor:?}: expected {:?}, got {got:?}", expected[i]));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "access policy violated:\n{}", failures.join("\n"));
+
+    // Only the permitted changes happened: two invitations (one per organisation's admin) and
+    // the team lead's assignment.
+    assert_eq!(server.scalar("SELECT COUNT(*) FROM invitations WHERE email = 'new.person@stegvis.demo'").await, 2);
+    let bergvik = server.id_of("SELECT id FROM organisations WHERE slug = $1", "bergvik-rph").await;
+    assert_eq!(
+        server.scalar(&format!("SELECT COUNT(*) FROM invitations WHERE email = 'new.person@stegvis.demo' AND organisation_id = {bergvik}")).await,
+        1
+    );
+    assert_eq!(
+        server
+            .scalar(&format!("SELECT COUNT(*) FROM assignments WHERE patient_id = {} AND therapist_id = {}", ids.patient, ids.unassigned_therapist))
+            .await,
+        1
+    );
+    server.stop().await;
+    cleanup.run().await;
+}
+
+/// A person with roles in two organisations switches between them; each shows only its own.
+async fn staff_in_two_organisations_switch(backend: Backend) {
+    let Some((server, cleanup)) = TestServer::start(backend).await else { return };
+    let b = server.client();
+    b.login_demo("behandler@stegvis.demo").await;
+    let (_, home) = b.text("/").await;
+    assert!(home.contains("Kari Nordmann") && !home.contains("Nils Aas"));
+    let other = server.id_of("SELECT id FROM organisations WHERE slug = $1", "fjordheim-dps").await;
+    b.post("/api/organisation", &[("organisation_id", &other.to_string())]).await;
+    let (_, home) = b.text("/").await;
+    assert!(home.contains("Nils Aas") && !home.contains("Kari Nordmann"));
+    let kari = server.patient_id("pasient@stegvis.demo").await;
+    assert_eq!(b.get(&format!("/patients/{kari}")).await.status(), 404, "Bergvik's patient is 404 while acting for Fjordheim");
+    server.stop().await;
+    cleanup.run().await;
+}
+
+on_both!(every_route_and_function_for_every_role, staff_in_two_organisations_switch);
