@@ -14,21 +14,17 @@ fn init_logging(format: LogFormat) {
     }
 }
 
-/// Resolves on Ctrl-C or SIGTERM (what a service manager sends).
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+/// Resolves on Ctrl-C or SIGTERM (what a service manager sends). The handler is installed
+/// here, before the server says it is serving, so no early signal kills the process outright.
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
         }
-    };
-    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
-    tracing::info!("shutting down: finishing requests in flight");
+        tracing::info!("shutting down: finishing requests in flight");
+    })
 }
 
 fn print_demo_logins(config: &Config) {
@@ -51,11 +47,12 @@ async fn run(cli: Cli) -> Result<(), String> {
     if command != Command::Serve {
         return Ok(());
     }
+    let shutdown = shutdown_signal().map_err(|e| format!("cannot install the signal handler: {e}"))?;
     let listener = TcpListener::bind(config.addr)
         .await
         .map_err(|e| format!("cannot listen on {} (LEPTOS_SITE_ADDR): {e}", config.addr))?;
     tracing::info!(addr = %config.addr, backend = ?db.backend, "Stegvis is serving on http://{}", config.addr);
-    stegvis_server::serve(&config, db, listener, shutdown_signal()).await.map_err(|e| e.to_string())
+    stegvis_server::serve(&config, db, listener, shutdown).await.map_err(|e| e.to_string())
 }
 
 #[tokio::main]

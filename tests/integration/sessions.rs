@@ -121,3 +121,25 @@ on_both!(
     sessions_survive_restart_and_span_instances,
     idle_sessions_expire,
 );
+
+/// Several instances starting together on one PostgreSQL migrate it once (sqlx holds an
+/// advisory lock while it migrates). SQLite serves one instance, so it is not asked to.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn instances_starting_together_migrate_once() {
+    let Some((url, cleanup)) = stegvis_tests::fresh_database(Backend::Postgres).await else { return };
+    let starts: Vec<_> = (0..4)
+        .map(|_| {
+            let url = url.clone();
+            tokio::spawn(async move { stegvis_platform::db::Db::connect(&url).await.map(drop) })
+        })
+        .collect();
+    for start in starts {
+        start.await.unwrap().expect("every instance starts");
+    }
+    let db = stegvis_platform::db::Db::connect(&url).await.unwrap();
+    let applied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations").fetch_one(&db.pool).await.unwrap();
+    let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../server/platform/migrations/postgres")).unwrap().count();
+    assert_eq!(applied as usize, files);
+    db.pool.close().await;
+    cleanup.run().await;
+}
