@@ -28,10 +28,11 @@ use stegvis_platform::{
 };
 use tokio::{net::TcpListener, sync::watch};
 use tower_http::{
+    catch_panic::CatchPanicLayer,
     compression::CompressionLayer,
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
-    trace::TraceLayer,
+    trace::{DefaultOnResponse, TraceLayer},
 };
 
 pub use config::{Cli, Command, Config, ConfigError};
@@ -123,16 +124,19 @@ pub fn router(config: &Config, db: Db) -> Result<Router, ConfigError> {
         .layer(middleware::from_fn(security::guard_server_functions))
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .layer(middleware::from_fn_with_state(policy.clone(), security::require_same_origin))
+        .layer(CatchPanicLayer::custom(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response()))
         .layer(middleware::from_fn(security::error_pages))
         .layer(middleware::from_fn(security::security_headers))
         .route("/health", get(health).with_state(db))
         .layer(CompressionLayer::new())
         .layer(
-            TraceLayer::new_for_http().make_span_with(|req: &Request| {
-                // The path only: query strings may hold one-time link tokens.
-                let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
-                tracing::info_span!("request", method = %req.method(), path = req.uri().path(), request_id = id)
-            }),
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request| {
+                    // The path only: query strings may hold one-time link tokens.
+                    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+                    tracing::info_span!("request", method = %req.method(), path = req.uri().path(), request_id = id)
+                })
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
         .layer(middleware::from_fn_with_state(policy, security::identify))
         .layer(PropagateRequestIdLayer::x_request_id())

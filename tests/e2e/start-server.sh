@@ -1,7 +1,7 @@
 #!/bin/sh
 # Starts a fresh Stegvis server for the browser tests (Playwright's webServer runs this).
 # Each run gets a new, empty SQLite database with the demo organisations, and an empty mail
-# folder at a fixed path that the tests read (helpers/mail.ts).
+# folder at a fixed path that the tests read (support/mail.ts).
 set -eu
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -16,6 +16,10 @@ if [ ! -x "$BIN" ]; then
 fi
 
 # A fresh state directory each run: database and mail.
+case "$E2E_DIR" in
+    /tmp/?*) ;;
+    *) echo "start-server.sh: STEGVIS_E2E_DIR must be a folder under /tmp (it is wiped), got $E2E_DIR" >&2; exit 1 ;;
+esac
 rm -rf "$E2E_DIR"
 mkdir -p "$E2E_DIR/mail"
 

@@ -27,25 +27,11 @@ async fn forged_forwarded_for_does_not_dodge_the_limit(backend: Backend) {
     let Some((server, cleanup)) = TestServer::start_with(backend, &["--login-limit-per-ip", "3"]).await else { return };
     let b = server.client();
     for i in 0..3 {
-        let forged = format!("198.51.100.{i}");
-        b.http
-            .post(format!("{}/api/login", b.base))
-            .header("origin", &b.base)
-            .header("x-forwarded-for", forged)
-            .form(&[("email", format!("nobody{i}@stegvis.demo")), ("password", "guess guess".into())])
-            .send()
-            .await
-            .unwrap();
+        let (forged, email) = (format!("198.51.100.{i}"), format!("nobody{i}@stegvis.demo"));
+        b.post_with("/api/login", &[("email", &email), ("password", "guess guess")], &[("x-forwarded-for", &forged)]).await;
     }
-    let r = b
-        .http
-        .post(format!("{}/api/login", b.base))
-        .header("origin", &b.base)
-        .header("x-forwarded-for", "203.0.113.77")
-        .form(&[("email", "behandler@stegvis.demo"), ("password", DEMO_PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let genuine = [("email", "behandler@stegvis.demo"), ("password", DEMO_PASSWORD)];
+    let r = b.post_with("/api/login", &genuine, &[("x-forwarded-for", "203.0.113.77")]).await;
     assert_eq!(location(&r), "/login", "the address is limited whatever the header says");
     let url = server.config.database_url.clone();
     server.stop().await;
@@ -53,15 +39,7 @@ async fn forged_forwarded_for_does_not_dodge_the_limit(backend: Backend) {
     // Behind a trusted proxy (here: the loopback peer), the header's client is the one limited.
     let proxied = TestServer::on(&url, std::env::temp_dir(), &["--login-limit-per-ip", "3", "--trusted-proxies", "127.0.0.1"]).await;
     let b = proxied.client();
-    let r = b
-        .http
-        .post(format!("{}/api/login", b.base))
-        .header("origin", &b.base)
-        .header("x-forwarded-for", "203.0.113.77")
-        .form(&[("email", "behandler@stegvis.demo"), ("password", DEMO_PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let r = b.post_with("/api/login", &genuine, &[("x-forwarded-for", "203.0.113.77")]).await;
     assert_eq!(location(&r), "/", "a different client behind the proxy is not limited");
     proxied.stop().await;
     cleanup.run().await;

@@ -79,7 +79,7 @@ pub fn check_password(field: &str, password: &str, repeated: &str) -> Vec<FieldE
     errors
 }
 
-async fn hash_password(password: String) -> Result<String> {
+pub async fn hash_password(password: String) -> Result<String> {
     tokio::task::spawn_blocking(move || password_auth::generate_hash(password))
         .await
         .map_err(|e| Error::Internal(e.to_string()))

@@ -132,11 +132,20 @@ for (const r of ROLES) {
   });
 }
 
-test('a patient has no access to the staff pages', async ({ page }) => {
+test('a patient is not shown that staff pages exist', async ({ page }) => {
   await logIn(page, patient.email, patient.name);
   for (const path of ['/patients', '/admin']) {
-    await visit(page, path, 403);
-    await expect(heading(page)).toHaveText('Ingen tilgang');
+    await visit(page, path, 404);
+    await expect(heading(page)).toHaveText('Fant ikke siden');
+    await expect(page).toHaveTitle('Fant ikke siden – Stegvis');
   }
+  await logOut(page);
+});
+
+test('a therapist without the administrator role is refused the admin page', async ({ page }) => {
+  await logIn(page, therapist.email, therapist.name);
+  await visit(page, '/admin', 403);
+  await expect(heading(page)).toHaveText('Ingen tilgang');
+  await expect(page.locator('main')).toContainText('Du har ikke tilgang til denne siden med rollen din.');
   await logOut(page);
 });

@@ -247,13 +247,16 @@ impl Browser {
     }
 
     pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> Response {
-        self.http
-            .post(format!("{}{path}", self.base))
-            .header(header::ORIGIN, &self.base)
-            .form(form)
-            .send()
-            .await
-            .unwrap()
+        self.post_with(path, form, &[]).await
+    }
+
+    /// A form post from our own pages, with extra request headers.
+    pub async fn post_with(&self, path: &str, form: &[(&str, &str)], headers: &[(&str, &str)]) -> Response {
+        let mut request = self.http.post(format!("{}{path}", self.base)).header(header::ORIGIN, &self.base).form(form);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send().await.unwrap()
     }
 
     pub async fn text(&self, path: &str) -> (StatusCode, String) {
