@@ -6,7 +6,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use stegvis_platform::{org::Role, Error};
 
-use crate::{context::Flash, i18n::*};
+use crate::{
+    context::{locale, Flash},
+    i18n::*,
+};
 
 /// Renders `content` once its data has loaded; an error becomes the translated error page with
 /// its status code (or, when not logged in, a redirect to the log-in page).
@@ -53,11 +56,11 @@ pub fn error_view(error: Error) -> impl IntoView {
 /// The 404 / 403 / 500 page, inside the normal layout, with the matching status code.
 #[component]
 pub fn ProblemPage(problem: Problem) -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = locale();
     let (status, title, text) = match problem {
-        Problem::NotFound => (404, t_string!(i18n, error_page.not_found_title), t_string!(i18n, error_page.not_found)),
-        Problem::Forbidden => (403, t_string!(i18n, error_page.forbidden_title), t_string!(i18n, error_page.forbidden)),
-        Problem::Server => (500, t_string!(i18n, error_page.server_title), t_string!(i18n, error_page.server)),
+        Problem::NotFound => (404, td_string!(i18n, error_page.not_found_title), td_string!(i18n, error_page.not_found)),
+        Problem::Forbidden => (403, td_string!(i18n, error_page.forbidden_title), td_string!(i18n, error_page.forbidden)),
+        Problem::Server => (500, td_string!(i18n, error_page.server_title), td_string!(i18n, error_page.server)),
     };
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
         res.set_status(http::StatusCode::from_u16(status).expect("valid status"));
@@ -67,50 +70,50 @@ pub fn ProblemPage(problem: Problem) -> impl IntoView {
         <Title text=title.clone()/>
         <h1>{title}</h1>
         <p>{text.to_string()}</p>
-        <p><a href="/">{t_string!(i18n, error_page.home_link).to_string()}</a></p>
+        <p><a href="/">{td_string!(i18n, error_page.home_link).to_string()}</a></p>
     }
 }
 
 pub fn error_text(code: &str) -> String {
-    let i18n = use_i18n();
+    let i18n = locale();
     match code {
-        "required" => t_string!(i18n, errors.required),
-        "invalid_email" => t_string!(i18n, errors.invalid_email),
-        "password_too_short" => t_string!(i18n, errors.password_too_short),
-        "password_too_long" => t_string!(i18n, errors.password_too_long),
-        "password_mismatch" => t_string!(i18n, errors.password_mismatch),
-        "bad_credentials" => t_string!(i18n, errors.bad_credentials),
-        "rate_limited" => t_string!(i18n, errors.rate_limited),
-        "link_expired" => t_string!(i18n, errors.link_expired),
-        "not_a_therapist" => t_string!(i18n, errors.not_a_therapist),
-        "invalid_choice" => t_string!(i18n, errors.invalid_choice),
-        _ => t_string!(i18n, errors.unexpected),
+        "required" => td_string!(i18n, errors.required),
+        "invalid_email" => td_string!(i18n, errors.invalid_email),
+        "password_too_short" => td_string!(i18n, errors.password_too_short),
+        "password_too_long" => td_string!(i18n, errors.password_too_long),
+        "password_mismatch" => td_string!(i18n, errors.password_mismatch),
+        "bad_credentials" => td_string!(i18n, errors.bad_credentials),
+        "rate_limited" => td_string!(i18n, errors.rate_limited),
+        "link_expired" => td_string!(i18n, errors.link_expired),
+        "not_a_therapist" => td_string!(i18n, errors.not_a_therapist),
+        "invalid_choice" => td_string!(i18n, errors.invalid_choice),
+        _ => td_string!(i18n, errors.unexpected),
     }
     .to_string()
 }
 
 pub fn role_name(role: Role) -> String {
-    let i18n = use_i18n();
+    let i18n = locale();
     match role {
-        Role::Patient => t_string!(i18n, roles.patient),
-        Role::Therapist => t_string!(i18n, roles.therapist),
-        Role::TeamLead => t_string!(i18n, roles.team_lead),
-        Role::OrgAdmin => t_string!(i18n, roles.org_admin),
+        Role::Patient => td_string!(i18n, roles.patient),
+        Role::Therapist => td_string!(i18n, roles.therapist),
+        Role::TeamLead => td_string!(i18n, roles.team_lead),
+        Role::OrgAdmin => td_string!(i18n, roles.org_admin),
     }
     .to_string()
 }
 
 pub fn notice_text(code: &str) -> String {
-    let i18n = use_i18n();
+    let i18n = locale();
     match code {
-        "reset_sent" => t_string!(i18n, forgot.sent),
-        "reset_done" => t_string!(i18n, reset.done),
-        "invitation_accepted" => t_string!(i18n, invitation.accepted),
-        "invited" => t_string!(i18n, admin.invited),
-        "assigned" => t_string!(i18n, patient.assigned),
-        "settings_saved" => t_string!(i18n, settings.saved),
-        "logged_out" => t_string!(i18n, login.logged_out),
-        _ => t_string!(i18n, errors.unexpected),
+        "reset_sent" => td_string!(i18n, forgot.sent),
+        "reset_done" => td_string!(i18n, reset.done),
+        "invitation_accepted" => td_string!(i18n, invitation.accepted),
+        "invited" => td_string!(i18n, admin.invited),
+        "assigned" => td_string!(i18n, patient.assigned),
+        "settings_saved" => td_string!(i18n, settings.saved),
+        "logged_out" => td_string!(i18n, login.logged_out),
+        _ => td_string!(i18n, errors.unexpected),
     }
     .to_string()
 }
@@ -126,7 +129,7 @@ pub fn date(unix_seconds: i64) -> String {
 /// to each field (WCAG 3.3.1).
 #[component]
 pub fn FlashMessages(flash: Flash) -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = locale();
     let notice = flash.notice.clone().map(|code| view! { <p class="notice" role="status">{notice_text(&code)}</p> });
     let summary = (!flash.errors.is_empty()).then(|| {
         let items = flash
@@ -139,7 +142,7 @@ pub fn FlashMessages(flash: Flash) -> impl IntoView {
             .collect_view();
         view! {
             <div class="error-summary" role="alert" tabindex="-1">
-                <p>{t_string!(i18n, errors.summary).to_string()}</p>
+                <p>{td_string!(i18n, errors.summary).to_string()}</p>
                 <ul>{items}</ul>
             </div>
         }

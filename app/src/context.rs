@@ -25,6 +25,12 @@ pub fn require_viewer() -> Result<Arc<Viewer>, Error> {
     viewer().ok_or(Error::Unauthenticated)
 }
 
+/// The language of this request: the server's middleware reads it from the language cookie,
+/// else Accept-Language, else bokmål (see `error_page::request_locale`).
+pub fn locale() -> crate::i18n::Locale {
+    parts().and_then(|p| p.extensions.get::<crate::i18n::Locale>().copied()).unwrap_or_default()
+}
+
 pub fn request_id() -> String {
     parts()
         .and_then(|p| p.extensions.get::<RequestId>().map(|r| r.0.clone()))

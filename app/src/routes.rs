@@ -15,7 +15,7 @@ use crate::{
         auth::Logout,
     },
     components::{Problem, ProblemPage},
-    context::{viewer, IdleTimeout},
+    context::{locale, viewer, IdleTimeout},
     i18n::*,
     islands::SessionTimeout,
     pages::{
@@ -28,9 +28,10 @@ use crate::{
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = locale().as_str();
     view! {
         <!DOCTYPE html>
-        <html>
+        <html lang=lang>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -53,8 +54,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <I18nContextProvider>
-            <Router>
+        <Router>
                 <Layout>
                     <Routes fallback=|| view! { <ProblemPage problem=Problem::NotFound/> }>
                         <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
@@ -69,35 +69,34 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/access-log") view=AccessLogPage ssr=SsrMode::Async/>
                     </Routes>
                 </Layout>
-            </Router>
-        </I18nContextProvider>
+        </Router>
     }
 }
 
 #[component]
 fn Layout(children: Children) -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = locale();
     let viewer = viewer();
     let location = use_location();
     let search = location.search.get_untracked();
     let path = location.pathname.get_untracked();
     let here = if search.is_empty() { path } else { format!("{path}?{search}") };
-    let (other_locale, other_label) = match i18n.get_locale_untracked() {
-        Locale::nb => ("en", t_string!(i18n, in_english).to_string()),
-        Locale::en => ("nb", t_string!(i18n, in_norwegian).to_string()),
+    let (other_locale, other_label) = match i18n {
+        Locale::nb => ("en", td_string!(i18n, in_english).to_string()),
+        Locale::en => ("nb", td_string!(i18n, in_norwegian).to_string()),
     };
     let nav = viewer.as_ref().map(|v| {
         let roles = v.roles().to_vec();
         let link = |href: &'static str, text: String| view! { <li><a href=href>{text}</a></li> };
         let staff_list = roles.iter().any(|r| matches!(r, Role::Therapist | Role::TeamLead | Role::OrgAdmin));
         view! {
-            <nav aria-label=t_string!(i18n, nav_label).to_string()>
+            <nav aria-label=td_string!(i18n, nav_label).to_string()>
                 <ul class="nav">
-                    {link("/", t_string!(i18n, nav.home).to_string())}
-                    {staff_list.then(|| link("/patients", t_string!(i18n, nav.patients).to_string()))}
-                    {roles.contains(&Role::OrgAdmin).then(|| link("/admin", t_string!(i18n, nav.admin).to_string()))}
-                    {roles.contains(&Role::Patient).then(|| link("/access-log", t_string!(i18n, nav.access_log).to_string()))}
-                    {link("/settings", t_string!(i18n, nav.settings).to_string())}
+                    {link("/", td_string!(i18n, nav.home).to_string())}
+                    {staff_list.then(|| link("/patients", td_string!(i18n, nav.patients).to_string()))}
+                    {roles.contains(&Role::OrgAdmin).then(|| link("/admin", td_string!(i18n, nav.admin).to_string()))}
+                    {roles.contains(&Role::Patient).then(|| link("/access-log", td_string!(i18n, nav.access_log).to_string()))}
+                    {link("/settings", td_string!(i18n, nav.settings).to_string())}
                 </ul>
             </nav>
         }
@@ -107,14 +106,14 @@ fn Layout(children: Children) -> impl IntoView {
         let switch = (v.memberships.len() > 1).then(|| {
             view! {
                 <form method="post" action=SwitchOrganisation::PATH class="inline">
-                    <label for="organisation_id" class="visually-hidden">{t_string!(i18n, switch_organisation).to_string()}</label>
+                    <label for="organisation_id" class="visually-hidden">{td_string!(i18n, switch_organisation).to_string()}</label>
                     <select id="organisation_id" name="organisation_id">
                         {v.memberships.iter().map(|m| {
                             let selected = m.organisation.id == current.id;
                             view! { <option value=m.organisation.id.to_string() selected=selected>{m.organisation.name.clone()}</option> }
                         }).collect_view()}
                     </select>
-                    <button type="submit" class="button secondary">{t_string!(i18n, switch).to_string()}</button>
+                    <button type="submit" class="button secondary">{td_string!(i18n, switch).to_string()}</button>
                 </form>
             }
         });
@@ -128,22 +127,22 @@ fn Layout(children: Children) -> impl IntoView {
     let logout = viewer.as_ref().map(|_| {
         view! {
             <form method="post" action=Logout::PATH class="inline">
-                <button type="submit" class="button secondary">{t_string!(i18n, logout).to_string()}</button>
+                <button type="submit" class="button secondary">{td_string!(i18n, logout).to_string()}</button>
             </form>
         }
     });
     let timeout = viewer.as_ref().map(|_| {
         let idle = use_context::<IdleTimeout>().map(|t| t.0).unwrap_or(30 * 60);
         view! {
-            <SessionTimeout idle_seconds=idle warning=t_string!(i18n, timeout.warning).to_string() stay=t_string!(i18n, timeout.stay).to_string()/>
+            <SessionTimeout idle_seconds=idle warning=td_string!(i18n, timeout.warning).to_string() stay=td_string!(i18n, timeout.stay).to_string()/>
         }
     });
     view! {
         <Title formatter=|page: String| format!("{page} – Stegvis")/>
-        <a class="skip-link" href="#main">{t_string!(i18n, skip_to_content).to_string()}</a>
+        <a class="skip-link" href="#main">{td_string!(i18n, skip_to_content).to_string()}</a>
         <header class="site-header">
             <div class="bar">
-                <a href="/" class="brand">{t_string!(i18n, app_name).to_string()}</a>
+                <a href="/" class="brand">{td_string!(i18n, app_name).to_string()}</a>
                 {organisation}
                 <form method="post" action=SetLanguage::PATH class="inline">
                     <input type="hidden" name="locale" value=other_locale/>
@@ -159,7 +158,7 @@ fn Layout(children: Children) -> impl IntoView {
         </main>
         {timeout}
         <footer class="site-footer">
-            <p>{t_string!(i18n, footer_not_emergency).to_string()}</p>
+            <p>{td_string!(i18n, footer_not_emergency).to_string()}</p>
         </footer>
     }
 }

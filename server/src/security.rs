@@ -62,6 +62,11 @@ pub async fn identify(State(policy): State<Policy>, mut req: Request, next: Next
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned)
         .unwrap_or_else(|| "-".into());
+    let locale = {
+        let header = |name| req.headers().get(name).and_then(|v: &HeaderValue| v.to_str().ok());
+        request_locale(header(header::COOKIE), header(header::ACCEPT_LANGUAGE))
+    };
+    req.extensions_mut().insert(locale);
     req.extensions_mut().insert(ClientIp(ip));
     req.extensions_mut().insert(RequestId(id));
     next.run(req).await

@@ -39,7 +39,8 @@ export default defineConfig({
   },
   projects: [
     { name: 'js', use: { ...chromium, javaScriptEnabled: true } },
-    { name: 'no-js', use: { ...chromium, javaScriptEnabled: false } },
+    // scripts.spec.ts checks that the page's script and wasm load: nothing to check without JS.
+    { name: 'no-js', use: { ...chromium, javaScriptEnabled: false }, testIgnore: /scripts\.spec\.ts$/ },
   ],
   webServer: {
     command: './start-server.sh',

@@ -6,13 +6,13 @@ use stegvis_platform::{audit, org::Role, Error};
 use crate::{
     api::account::SetLanguage,
     components::{date, load, role_name, FlashMessages, Heading},
-    context::{require_viewer, services, Flash},
+    context::{locale, require_viewer, services, Flash},
     i18n::*,
 };
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = locale();
     load(async move {
         let viewer = require_viewer()?;
         let flash = Flash::take().await;
@@ -27,54 +27,54 @@ pub fn SettingsPage() -> impl IntoView {
             }
         };
         Ok::<_, Error>(view! {
-            <Heading text=t_string!(i18n, settings.title).to_string()/>
+            <Heading text=td_string!(i18n, settings.title).to_string()/>
             <FlashMessages flash/>
             <form method="post" action=SetLanguage::PATH class="stack">
                 <input type="hidden" name="back" value="/settings"/>
                 <fieldset>
-                    <legend>{t_string!(i18n, language).to_string()}</legend>
-                    <p class="hint">{t_string!(i18n, settings.language_intro).to_string()}</p>
-                    {choice("nb", t_string!(i18n, in_norwegian).to_string())}
-                    {choice("en", t_string!(i18n, in_english).to_string())}
+                    <legend>{td_string!(i18n, language).to_string()}</legend>
+                    <p class="hint">{td_string!(i18n, settings.language_intro).to_string()}</p>
+                    {choice("nb", td_string!(i18n, in_norwegian).to_string())}
+                    {choice("en", td_string!(i18n, in_english).to_string())}
                 </fieldset>
-                <button type="submit" class="button">{t_string!(i18n, settings.save).to_string()}</button>
+                <button type="submit" class="button">{td_string!(i18n, settings.save).to_string()}</button>
             </form>
         })
     })
 }
 
 fn action_text(code: &str) -> String {
-    let i18n = use_i18n();
+    let i18n = locale();
     match code {
-        "view_patient" => t_string!(i18n, actions.view_patient),
-        "assign_therapist" => t_string!(i18n, actions.assign_therapist),
-        _ => t_string!(i18n, actions.other),
+        "view_patient" => td_string!(i18n, actions.view_patient),
+        "assign_therapist" => td_string!(i18n, actions.assign_therapist),
+        _ => td_string!(i18n, actions.other),
     }
     .to_string()
 }
 
 #[component]
 pub fn AccessLogPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = locale();
     load(async move {
         let viewer = require_viewer()?;
         viewer.require(&[Role::Patient])?;
         let patient_id = viewer.membership()?.patient_id.ok_or(Error::NotFound)?;
         let entries = audit::accesses_to(&services().db.pool, patient_id).await?;
         Ok::<_, Error>(view! {
-            <Heading text=t_string!(i18n, access_log.title).to_string()/>
-            <p>{t_string!(i18n, access_log.intro).to_string()}</p>
+            <Heading text=td_string!(i18n, access_log.title).to_string()/>
+            <p>{td_string!(i18n, access_log.intro).to_string()}</p>
             {if entries.is_empty() {
-                view! { <p>{t_string!(i18n, access_log.empty).to_string()}</p> }.into_any()
+                view! { <p>{td_string!(i18n, access_log.empty).to_string()}</p> }.into_any()
             } else {
                 view! {
                     <div class="table-wrap">
                         <table>
                             <thead><tr>
-                                <th scope="col">{t_string!(i18n, access_log.when).to_string()}</th>
-                                <th scope="col">{t_string!(i18n, access_log.who).to_string()}</th>
-                                <th scope="col">{t_string!(i18n, access_log.role).to_string()}</th>
-                                <th scope="col">{t_string!(i18n, access_log.what).to_string()}</th>
+                                <th scope="col">{td_string!(i18n, access_log.when).to_string()}</th>
+                                <th scope="col">{td_string!(i18n, access_log.who).to_string()}</th>
+                                <th scope="col">{td_string!(i18n, access_log.role).to_string()}</th>
+                                <th scope="col">{td_string!(i18n, access_log.what).to_string()}</th>
                             </tr></thead>
                             <tbody>
                                 {entries.into_iter().map(|e| view! {

@@ -6,13 +6,13 @@ use stegvis_platform::{accounts, now, org::Role, patients, Error};
 use crate::{
     api::admin::Invite,
     components::{date, error_text, load, role_name, Field, FlashMessages, Heading},
-    context::{require_viewer, services, Flash},
+    context::{locale, require_viewer, services, Flash},
     i18n::*,
 };
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = locale();
     load(async move {
         let viewer = require_viewer()?;
         viewer.require(&[Role::OrgAdmin])?;
@@ -28,16 +28,16 @@ pub fn AdminPage() -> impl IntoView {
             codes.split(',').filter_map(Role::parse).map(role_name).collect::<Vec<_>>().join(", ")
         };
         Ok::<_, Error>(view! {
-            <Heading text=t_string!(i18n, admin.title).to_string()/>
+            <Heading text=td_string!(i18n, admin.title).to_string()/>
             <FlashMessages flash=flash.clone()/>
             <section aria-labelledby="invite-heading" class="card">
-                <h2 id="invite-heading">{t_string!(i18n, admin.invite).to_string()}</h2>
-                <p>{t_string!(i18n, admin.invite_intro).to_string()}</p>
+                <h2 id="invite-heading">{td_string!(i18n, admin.invite).to_string()}</h2>
+                <p>{td_string!(i18n, admin.invite_intro).to_string()}</p>
                 <form method="post" action=Invite::PATH class="stack">
-                    <Field name="display_name" label=t_string!(i18n, admin.display_name).to_string() autocomplete="off" flash=flash.clone() keep_value=true/>
-                    <Field name="email" label=t_string!(i18n, admin.email).to_string() kind="email" flash=flash.clone() keep_value=true/>
+                    <Field name="display_name" label=td_string!(i18n, admin.display_name).to_string() autocomplete="off" flash=flash.clone() keep_value=true/>
+                    <Field name="email" label=td_string!(i18n, admin.email).to_string() kind="email" flash=flash.clone() keep_value=true/>
                     <fieldset id="role">
-                        <legend>{t_string!(i18n, admin.role).to_string()}</legend>
+                        <legend>{td_string!(i18n, admin.role).to_string()}</legend>
                         {role_error.map(|c| view! { <p class="field-error">{error_text(&c)}</p> })}
                         {Role::ALL.into_iter().map(|r| {
                             let id = format!("role-{}", r.as_str());
@@ -50,27 +50,27 @@ pub fn AdminPage() -> impl IntoView {
                         }).collect_view()}
                     </fieldset>
                     <fieldset id="locale">
-                        <legend>{t_string!(i18n, language).to_string()}</legend>
+                        <legend>{td_string!(i18n, language).to_string()}</legend>
                         <div class="choice">
                             <input type="radio" id="invite-nb" name="locale" value="nb" checked=chosen_locale == "nb"/>
-                            <label for="invite-nb">{t_string!(i18n, in_norwegian).to_string()}</label>
+                            <label for="invite-nb">{td_string!(i18n, in_norwegian).to_string()}</label>
                         </div>
                         <div class="choice">
                             <input type="radio" id="invite-en" name="locale" value="en" checked=chosen_locale == "en"/>
-                            <label for="invite-en">{t_string!(i18n, in_english).to_string()}</label>
+                            <label for="invite-en">{td_string!(i18n, in_english).to_string()}</label>
                         </div>
                     </fieldset>
-                    <button type="submit" class="button">{t_string!(i18n, admin.invite_submit).to_string()}</button>
+                    <button type="submit" class="button">{td_string!(i18n, admin.invite_submit).to_string()}</button>
                 </form>
             </section>
             <section aria-labelledby="staff-heading">
-                <h2 id="staff-heading">{t_string!(i18n, admin.staff).to_string()}</h2>
+                <h2 id="staff-heading">{td_string!(i18n, admin.staff).to_string()}</h2>
                 <div class="table-wrap">
                     <table>
                         <thead><tr>
-                            <th scope="col">{t_string!(i18n, admin.name).to_string()}</th>
-                            <th scope="col">{t_string!(i18n, admin.email).to_string()}</th>
-                            <th scope="col">{t_string!(i18n, admin.roles).to_string()}</th>
+                            <th scope="col">{td_string!(i18n, admin.name).to_string()}</th>
+                            <th scope="col">{td_string!(i18n, admin.email).to_string()}</th>
+                            <th scope="col">{td_string!(i18n, admin.roles).to_string()}</th>
                         </tr></thead>
                         <tbody>
                             {staff.into_iter().map(|s| view! {
@@ -81,23 +81,23 @@ pub fn AdminPage() -> impl IntoView {
                 </div>
             </section>
             <section aria-labelledby="invitations-heading">
-                <h2 id="invitations-heading">{t_string!(i18n, admin.invitations).to_string()}</h2>
+                <h2 id="invitations-heading">{td_string!(i18n, admin.invitations).to_string()}</h2>
                 <div class="table-wrap">
                     <table>
                         <thead><tr>
-                            <th scope="col">{t_string!(i18n, admin.name).to_string()}</th>
-                            <th scope="col">{t_string!(i18n, admin.role).to_string()}</th>
-                            <th scope="col">{t_string!(i18n, admin.sent).to_string()}</th>
-                            <th scope="col">{t_string!(i18n, admin.status).to_string()}</th>
+                            <th scope="col">{td_string!(i18n, admin.name).to_string()}</th>
+                            <th scope="col">{td_string!(i18n, admin.role).to_string()}</th>
+                            <th scope="col">{td_string!(i18n, admin.sent).to_string()}</th>
+                            <th scope="col">{td_string!(i18n, admin.status).to_string()}</th>
                         </tr></thead>
                         <tbody>
                             {invitations.into_iter().map(|inv| {
                                 let status = if inv.accepted_at.is_some() {
-                                    t_string!(i18n, admin.status_accepted)
+                                    td_string!(i18n, admin.status_accepted)
                                 } else if inv.expires_at <= now() {
-                                    t_string!(i18n, admin.status_expired)
+                                    td_string!(i18n, admin.status_expired)
                                 } else {
-                                    t_string!(i18n, admin.status_open)
+                                    td_string!(i18n, admin.status_open)
                                 };
                                 view! {
                                     <tr>

@@ -5,26 +5,26 @@ use stegvis_platform::{access::Viewer, org::Role, patients, Error};
 
 use crate::{
     components::{load, FlashMessages, Heading},
-    context::{request_id, require_viewer, services, Flash},
+    context::{locale, request_id, require_viewer, services, Flash},
     i18n::*,
     pages::patients::PatientTable,
 };
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = locale();
     load(async move {
         let viewer = require_viewer()?;
         let flash = Flash::take().await;
         let name = viewer.user.display_name.clone();
-        let greeting = t!(i18n, home.greeting, name = move || name.clone());
+        let greeting = td!(i18n, home.greeting, name = move || name.clone());
         let body = match viewer.membership() {
-            Err(_) => view! { <p>{t_string!(i18n, home.no_organisation).to_string()}</p> }.into_any(),
+            Err(_) => view! { <p>{td_string!(i18n, home.no_organisation).to_string()}</p> }.into_any(),
             Ok(m) if m.roles == [Role::Patient] => patient_home(&viewer).await?.into_any(),
             Ok(_) => staff_home(&viewer).await?.into_any(),
         };
         Ok::<_, Error>(view! {
-            <Heading text=t_string!(i18n, home.title).to_string()/>
+            <Heading text=td_string!(i18n, home.title).to_string()/>
             <FlashMessages flash/>
             <p class="lead">{greeting}</p>
             {body}
@@ -33,17 +33,17 @@ pub fn HomePage() -> impl IntoView {
 }
 
 async fn patient_home(viewer: &Viewer) -> Result<impl IntoView + use<>, Error> {
-    let i18n = use_i18n();
+    let i18n = locale();
     let membership = viewer.membership()?;
     let patient_id = membership.patient_id.ok_or(Error::NotFound)?;
     let mut conn = services().db.pool.acquire().await?;
     let me = patients::row(&mut conn, membership.organisation.id, patient_id).await?.ok_or(Error::NotFound)?;
     Ok(view! {
-        <p>{t_string!(i18n, home.patient_intro).to_string()}</p>
+        <p>{td_string!(i18n, home.patient_intro).to_string()}</p>
         <section aria-labelledby="guide-heading" class="card">
-            <h2 id="guide-heading">{t_string!(i18n, home.patient_guided_by).to_string()}</h2>
+            <h2 id="guide-heading">{td_string!(i18n, home.patient_guided_by).to_string()}</h2>
             {if me.therapists.is_empty() {
-                view! { <p>{t_string!(i18n, home.patient_not_started).to_string()}</p> }.into_any()
+                view! { <p>{td_string!(i18n, home.patient_not_started).to_string()}</p> }.into_any()
             } else {
                 view! { <p>{me.therapists}</p> }.into_any()
             }}
@@ -52,16 +52,16 @@ async fn patient_home(viewer: &Viewer) -> Result<impl IntoView + use<>, Error> {
 }
 
 async fn staff_home(viewer: &Viewer) -> Result<impl IntoView + use<>, Error> {
-    let i18n = use_i18n();
+    let i18n = locale();
     let pool = &services().db.pool;
     let organisation_id = viewer.organisation_id()?;
     let caseload = if viewer.has(Role::Therapist) {
         let rows = patients::list_as(pool, viewer, Role::Therapist, &request_id()).await?;
         Some(view! {
             <section aria-labelledby="caseload-heading">
-                <h2 id="caseload-heading">{t_string!(i18n, home.therapist_title).to_string()}</h2>
+                <h2 id="caseload-heading">{td_string!(i18n, home.therapist_title).to_string()}</h2>
                 {if rows.is_empty() {
-                    view! { <p>{t_string!(i18n, home.therapist_empty).to_string()}</p> }.into_any()
+                    view! { <p>{td_string!(i18n, home.therapist_empty).to_string()}</p> }.into_any()
                 } else {
                     view! { <PatientTable rows/> }.into_any()
                 }}
@@ -74,18 +74,18 @@ async fn staff_home(viewer: &Viewer) -> Result<impl IntoView + use<>, Error> {
     let team = viewer.has(Role::TeamLead).then(|| {
         view! {
             <section aria-labelledby="team-heading" class="card">
-                <h2 id="team-heading">{t_string!(i18n, home.team_title).to_string()}</h2>
-                <p>{t!(i18n, home.team_summary, patients = move || counts.patients, unassigned = move || counts.unassigned)}</p>
-                <p><a href="/patients">{t_string!(i18n, nav.patients).to_string()}</a></p>
+                <h2 id="team-heading">{td_string!(i18n, home.team_title).to_string()}</h2>
+                <p>{td!(i18n, home.team_summary, patients = move || counts.patients, unassigned = move || counts.unassigned)}</p>
+                <p><a href="/patients">{td_string!(i18n, nav.patients).to_string()}</a></p>
             </section>
         }
     });
     let admin = viewer.has(Role::OrgAdmin).then(|| {
         view! {
             <section aria-labelledby="admin-heading" class="card">
-                <h2 id="admin-heading">{t_string!(i18n, home.admin_title).to_string()}</h2>
-                <p>{t!(i18n, home.admin_summary, staff = move || counts.staff, patients = move || counts.patients)}</p>
-                <p><a href="/admin">{t_string!(i18n, nav.admin).to_string()}</a></p>
+                <h2 id="admin-heading">{td_string!(i18n, home.admin_title).to_string()}</h2>
+                <p>{td!(i18n, home.admin_summary, staff = move || counts.staff, patients = move || counts.patients)}</p>
+                <p><a href="/admin">{td_string!(i18n, nav.admin).to_string()}</a></p>
             </section>
         }
     });

@@ -7,22 +7,22 @@ use stegvis_platform::{org::Role, patients, Error};
 use crate::{
     api::patients::AssignTherapist,
     components::{date, load, FlashMessages, Heading},
-    context::{request_id, require_viewer, services, Flash},
+    context::{locale, request_id, require_viewer, services, Flash},
     i18n::*,
 };
 
 #[component]
 pub fn PatientTable(rows: Vec<patients::PatientRow>) -> impl IntoView {
-    let i18n = use_i18n();
-    let none = t_string!(i18n, patients.none).to_string();
+    let i18n = locale();
+    let none = td_string!(i18n, patients.none).to_string();
     view! {
         <div class="table-wrap">
             <table>
                 <thead>
                     <tr>
-                        <th scope="col">{t_string!(i18n, patients.name).to_string()}</th>
-                        <th scope="col">{t_string!(i18n, patients.therapists).to_string()}</th>
-                        <th scope="col">{t_string!(i18n, patients.since).to_string()}</th>
+                        <th scope="col">{td_string!(i18n, patients.name).to_string()}</th>
+                        <th scope="col">{td_string!(i18n, patients.therapists).to_string()}</th>
+                        <th scope="col">{td_string!(i18n, patients.since).to_string()}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -44,15 +44,15 @@ pub fn PatientTable(rows: Vec<patients::PatientRow>) -> impl IntoView {
 
 #[component]
 pub fn PatientsPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = locale();
     load(async move {
         let viewer = require_viewer()?;
         let role = viewer.require(&[Role::TeamLead, Role::OrgAdmin, Role::Therapist])?;
         let rows = patients::list_as(&services().db.pool, &viewer, role, &request_id()).await?;
         Ok::<_, Error>(view! {
-            <Heading text=t_string!(i18n, patients.title).to_string()/>
+            <Heading text=td_string!(i18n, patients.title).to_string()/>
             {if rows.is_empty() {
-                view! { <p>{t_string!(i18n, patients.empty).to_string()}</p> }.into_any()
+                view! { <p>{td_string!(i18n, patients.empty).to_string()}</p> }.into_any()
             } else {
                 view! { <PatientTable rows/> }.into_any()
             }}
@@ -62,7 +62,7 @@ pub fn PatientsPage() -> impl IntoView {
 
 #[component]
 pub fn PatientPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = locale();
     let id = use_params_map().read_untracked().get("id").and_then(|s| s.parse::<i64>().ok());
     load(async move {
         let viewer = require_viewer()?;
@@ -78,34 +78,34 @@ pub fn PatientPage() -> impl IntoView {
                 .collect();
             Some(view! {
                 <section aria-labelledby="assign-heading" class="card">
-                    <h2 id="assign-heading">{t_string!(i18n, patient.assign).to_string()}</h2>
+                    <h2 id="assign-heading">{td_string!(i18n, patient.assign).to_string()}</h2>
                     <form method="post" action=AssignTherapist::PATH class="stack">
                         <input type="hidden" name="patient_id" value=access.patient_id.to_string()/>
                         <div class="field">
-                            <label for="therapist_id">{t_string!(i18n, patient.assign_to).to_string()}</label>
+                            <label for="therapist_id">{td_string!(i18n, patient.assign_to).to_string()}</label>
                             <select id="therapist_id" name="therapist_id" required=true>
                                 {therapists.into_iter().map(|t| view! { <option value=t.user_id.to_string()>{t.display_name}</option> }).collect_view()}
                             </select>
                         </div>
-                        <button type="submit" class="button">{t_string!(i18n, patient.assign_submit).to_string()}</button>
+                        <button type="submit" class="button">{td_string!(i18n, patient.assign_submit).to_string()}</button>
                     </form>
                 </section>
             })
         } else {
             None
         };
-        let none = t_string!(i18n, patients.none).to_string();
+        let none = td_string!(i18n, patients.none).to_string();
         let p = record.patient;
         Ok(view! {
-            <Heading text=t_string!(i18n, patient.title).to_string()/>
+            <Heading text=td_string!(i18n, patient.title).to_string()/>
             <FlashMessages flash/>
-            <p class="hint">{t_string!(i18n, patient.audited).to_string()}</p>
+            <p class="hint">{td_string!(i18n, patient.audited).to_string()}</p>
             <dl class="facts">
-                <dt>{t_string!(i18n, patients.name).to_string()}</dt><dd>{p.display_name}</dd>
-                <dt>{t_string!(i18n, patient.email).to_string()}</dt><dd>{record.email}</dd>
-                <dt>{t_string!(i18n, patients.therapists).to_string()}</dt>
+                <dt>{td_string!(i18n, patients.name).to_string()}</dt><dd>{p.display_name}</dd>
+                <dt>{td_string!(i18n, patient.email).to_string()}</dt><dd>{record.email}</dd>
+                <dt>{td_string!(i18n, patients.therapists).to_string()}</dt>
                 <dd>{if p.therapists.is_empty() { none } else { p.therapists }}</dd>
-                <dt>{t_string!(i18n, patients.since).to_string()}</dt><dd>{date(p.created_at)}</dd>
+                <dt>{td_string!(i18n, patients.since).to_string()}</dt><dd>{date(p.created_at)}</dd>
             </dl>
             {assign}
         })

@@ -7,7 +7,7 @@ use stegvis_platform::{accounts, org::Role, Error};
 use crate::{
     api::auth::{AcceptInvitation, ForgotPassword, Login, ResetPassword},
     components::{load, role_name, Field, FlashMessages, Heading},
-    context::{local_path, services, viewer, Flash},
+    context::{local_path, locale, services, viewer, Flash},
     i18n::*,
 };
 
@@ -17,7 +17,7 @@ fn query(name: &str) -> Option<String> {
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = locale();
     let next = query("next");
     let expired = query("expired").is_some();
     if viewer().is_some() {
@@ -26,33 +26,33 @@ pub fn LoginPage() -> impl IntoView {
     load(async move {
         let flash = Flash::take().await;
         Ok::<_, Error>(view! {
-            <Heading text=t_string!(i18n, login.title).to_string()/>
-            {expired.then(|| view! { <p class="notice" role="status">{t_string!(i18n, login.expired).to_string()}</p> })}
+            <Heading text=td_string!(i18n, login.title).to_string()/>
+            {expired.then(|| view! { <p class="notice" role="status">{td_string!(i18n, login.expired).to_string()}</p> })}
             <FlashMessages flash=flash.clone()/>
-            <p>{t_string!(i18n, login.intro).to_string()}</p>
+            <p>{td_string!(i18n, login.intro).to_string()}</p>
             <form method="post" action=Login::PATH class="stack">
                 {next.map(|n| view! { <input type="hidden" name="next" value=n/> })}
-                <Field name="email" label=t_string!(i18n, login.email).to_string() kind="email" autocomplete="username" flash=flash.clone() keep_value=true/>
-                <Field name="password" label=t_string!(i18n, login.password).to_string() kind="password" autocomplete="current-password" flash=flash.clone()/>
-                <button type="submit" class="button">{t_string!(i18n, login.submit).to_string()}</button>
+                <Field name="email" label=td_string!(i18n, login.email).to_string() kind="email" autocomplete="username" flash=flash.clone() keep_value=true/>
+                <Field name="password" label=td_string!(i18n, login.password).to_string() kind="password" autocomplete="current-password" flash=flash.clone()/>
+                <button type="submit" class="button">{td_string!(i18n, login.submit).to_string()}</button>
             </form>
-            <p><a href="/forgot-password">{t_string!(i18n, login.forgot).to_string()}</a></p>
+            <p><a href="/forgot-password">{td_string!(i18n, login.forgot).to_string()}</a></p>
         })
     })
 }
 
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = locale();
     load(async move {
         let flash = Flash::take().await;
         Ok::<_, Error>(view! {
-            <Heading text=t_string!(i18n, forgot.title).to_string()/>
+            <Heading text=td_string!(i18n, forgot.title).to_string()/>
             <FlashMessages flash=flash.clone()/>
-            <p>{t_string!(i18n, forgot.intro).to_string()}</p>
+            <p>{td_string!(i18n, forgot.intro).to_string()}</p>
             <form method="post" action=ForgotPassword::PATH class="stack">
-                <Field name="email" label=t_string!(i18n, login.email).to_string() kind="email" autocomplete="email" flash=flash.clone() keep_value=true/>
-                <button type="submit" class="button">{t_string!(i18n, forgot.submit).to_string()}</button>
+                <Field name="email" label=td_string!(i18n, login.email).to_string() kind="email" autocomplete="email" flash=flash.clone() keep_value=true/>
+                <button type="submit" class="button">{td_string!(i18n, forgot.submit).to_string()}</button>
             </form>
         })
     })
@@ -61,36 +61,36 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 /// The two password fields of the reset and invitation forms.
 #[component]
 fn NewPasswordFields(flash: Flash) -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = locale();
     view! {
-        <Field name="password" label=t_string!(i18n, reset.password).to_string() kind="password" autocomplete="new-password"
-            hint=t_string!(i18n, reset.intro).to_string() flash=flash.clone()/>
-        <Field name="password_repeat" label=t_string!(i18n, reset.password_repeat).to_string() kind="password" autocomplete="new-password" flash/>
+        <Field name="password" label=td_string!(i18n, reset.password).to_string() kind="password" autocomplete="new-password"
+            hint=td_string!(i18n, reset.intro).to_string() flash=flash.clone()/>
+        <Field name="password_repeat" label=td_string!(i18n, reset.password_repeat).to_string() kind="password" autocomplete="new-password" flash/>
     }
 }
 
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = locale();
     let token = query("token").unwrap_or_default();
     load(async move {
         let flash = Flash::take().await;
         let valid = accounts::reset_token_valid(&services().db.pool, &token).await?;
         Ok::<_, Error>(view! {
-            <Heading text=t_string!(i18n, reset.title).to_string()/>
+            <Heading text=td_string!(i18n, reset.title).to_string()/>
             {if valid {
                 view! {
                     <FlashMessages flash=flash.clone()/>
                     <form method="post" action=ResetPassword::PATH class="stack">
                         <input type="hidden" name="token" value=token/>
                         <NewPasswordFields flash/>
-                        <button type="submit" class="button">{t_string!(i18n, reset.submit).to_string()}</button>
+                        <button type="submit" class="button">{td_string!(i18n, reset.submit).to_string()}</button>
                     </form>
                 }.into_any()
             } else {
                 view! {
-                    <p>{t_string!(i18n, reset.expired).to_string()}</p>
-                    <p><a href="/forgot-password">{t_string!(i18n, login.forgot).to_string()}</a></p>
+                    <p>{td_string!(i18n, reset.expired).to_string()}</p>
+                    <p><a href="/forgot-password">{td_string!(i18n, login.forgot).to_string()}</a></p>
                 }.into_any()
             }}
         })
@@ -99,28 +99,28 @@ pub fn ResetPasswordPage() -> impl IntoView {
 
 #[component]
 pub fn InvitationPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = locale();
     let token = query("token").unwrap_or_default();
     load(async move {
         let flash = Flash::take().await;
         let pool = &services().db.pool;
         let Some((invitation, has_password)) = accounts::open_invitation(pool, &token).await? else {
             return Ok(view! {
-                <Heading text=t_string!(i18n, invitation.title).to_string()/>
-                <p>{t_string!(i18n, invitation.expired).to_string()}</p>
+                <Heading text=td_string!(i18n, invitation.title).to_string()/>
+                <p>{td_string!(i18n, invitation.expired).to_string()}</p>
             }.into_any());
         };
         let organisation = stegvis_platform::org::name(pool, invitation.organisation_id).await?;
         let role = Role::parse(&invitation.role).map(role_name).unwrap_or_default().to_lowercase();
         let (o, r) = (organisation.clone(), role.clone());
         let intro = if has_password {
-            t!(i18n, invitation.intro_existing, organisation = move || o.clone(), role = move || r.clone()).into_any()
+            td!(i18n, invitation.intro_existing, organisation = move || o.clone(), role = move || r.clone()).into_any()
         } else {
-            t!(i18n, invitation.intro, organisation = move || organisation.clone(), role = move || role.clone()).into_any()
+            td!(i18n, invitation.intro, organisation = move || organisation.clone(), role = move || role.clone()).into_any()
         };
-        let submit = if has_password { t_string!(i18n, invitation.accept_existing) } else { t_string!(i18n, invitation.accept) };
+        let submit = if has_password { td_string!(i18n, invitation.accept_existing) } else { td_string!(i18n, invitation.accept) };
         Ok(view! {
-            <Heading text=t_string!(i18n, invitation.title).to_string()/>
+            <Heading text=td_string!(i18n, invitation.title).to_string()/>
             <FlashMessages flash=flash.clone()/>
             <p>{intro}</p>
             <form method="post" action=AcceptInvitation::PATH class="stack">
