@@ -12,13 +12,14 @@ pub fn services() -> Services {
     expect_context::<Services>()
 }
 
-fn parts() -> Option<http::request::Parts> {
-    use_context::<http::request::Parts>()
+/// A value the server's middleware put on this request (borrowed, not cloning the request).
+fn from_request<T: Clone + Send + Sync + 'static>() -> Option<T> {
+    with_context::<http::request::Parts, _>(|p| p.extensions.get::<T>().cloned()).flatten()
 }
 
 /// The logged-in person, loaded once per request by the server's middleware.
 pub fn viewer() -> Option<Arc<Viewer>> {
-    parts().and_then(|p| p.extensions.get::<CurrentViewer>().and_then(|c| c.0.clone()))
+    from_request::<CurrentViewer>().and_then(|c| c.0)
 }
 
 pub fn require_viewer() -> Result<Arc<Viewer>, Error> {
@@ -28,19 +29,15 @@ pub fn require_viewer() -> Result<Arc<Viewer>, Error> {
 /// The language of this request: the server's middleware reads it from the language cookie,
 /// else Accept-Language, else bokmål (see `error_page::request_locale`).
 pub fn locale() -> crate::i18n::Locale {
-    parts().and_then(|p| p.extensions.get::<crate::i18n::Locale>().copied()).unwrap_or_default()
+    from_request::<crate::i18n::Locale>().unwrap_or_default()
 }
 
 pub fn request_id() -> String {
-    parts()
-        .and_then(|p| p.extensions.get::<RequestId>().map(|r| r.0.clone()))
-        .unwrap_or_else(|| "-".into())
+    from_request::<RequestId>().map(|r| r.0).unwrap_or_else(|| "-".into())
 }
 
 pub fn client_ip() -> std::net::IpAddr {
-    parts()
-        .and_then(|p| p.extensions.get::<ClientIp>().map(|c| c.0))
-        .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+    from_request::<ClientIp>().map(|c| c.0).unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
 }
 
 pub async fn session() -> Result<Session, Error> {
