@@ -24,6 +24,8 @@ mod context;
 #[cfg(feature = "ssr")]
 pub mod error_page;
 #[cfg(feature = "ssr")]
+pub mod mails;
+#[cfg(feature = "ssr")]
 mod pages;
 #[cfg(feature = "ssr")]
 mod routes;
@@ -32,10 +34,3 @@ mod routes;
 pub use context::IdleTimeout;
 #[cfg(feature = "ssr")]
 pub use routes::{shell, App};
-
-/// A notification e-mail: a translated text, the link, a translated closing. Mails carry no
-/// clinical content, only a link into the service.
-#[cfg(feature = "ssr")]
-fn mail_body(intro: impl std::fmt::Display, link: &str, outro: impl std::fmt::Display) -> String {
-    format!("{intro}\n\n{link}\n\n{outro}\n")
-}

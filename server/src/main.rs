@@ -41,7 +41,7 @@ async fn run(cli: Cli) -> Result<(), String> {
     let db = stegvis_server::open_database(&config).await.map_err(|e| e.to_string())?;
     let command = cli.command.unwrap_or(Command::Serve);
     if command == Command::SeedDemo || (command == Command::Serve && config.demo_data) {
-        seed::demo(&db).await.map_err(|e| format!("could not load the demo data: {e}"))?;
+        seed::demo(&db, &config.origin().map_err(|e| e.to_string())?).await.map_err(|e| format!("could not load the demo data: {e}"))?;
         print_demo_logins(&config);
     }
     if command != Command::Serve {

@@ -4,7 +4,6 @@
 use stegvis_platform::{
     accounts::{self, NewInvitation},
     db::Db,
-    mail::Mail,
     now,
     org::{self, Role},
     Error,
@@ -59,7 +58,7 @@ const ASSIGNMENTS: &[(&str, &str)] = &[
 ];
 
 /// Loads the demo data unless it is there already. Returns whether anything was added.
-pub async fn demo(db: &Db) -> Result<bool, Error> {
+pub async fn demo(db: &Db, public_origin: &str) -> Result<bool, Error> {
     let pool = &db.pool;
     let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM organisations WHERE slug = $1")
         .bind(BERGVIK)
@@ -108,10 +107,8 @@ pub async fn demo(db: &Db) -> Result<bool, Error> {
         role: Role::Therapist,
         locale: "nb",
     };
-    accounts::invite(pool, invite, |token| Mail {
-        to: "sofie.strand@stegvis.demo".into(),
-        subject: "Invitasjon til Stegvis".into(),
-        body: format!("Demo: http://127.0.0.1:3000/invitation?token={token}\n"),
+    accounts::invite(pool, invite, |token| {
+        stegvis_app::mails::invitation("sofie.strand@stegvis.demo", Default::default(), public_origin, token)
     })
     .await?;
     Ok(true)

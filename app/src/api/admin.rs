@@ -3,7 +3,6 @@
 use leptos::prelude::*;
 use stegvis_platform::{
     accounts::{self, NewInvitation},
-    mail::Mail,
     org::Role,
     Error,
 };
@@ -11,7 +10,7 @@ use stegvis_platform::{
 use super::{redirect_with_notice, respond};
 use crate::{
     context::{require_viewer, services},
-    i18n::*,
+    mails,
 };
 
 #[server(prefix = "/api", endpoint = "invite")]
@@ -29,18 +28,9 @@ pub async fn invite(email: String, display_name: String, role: String, locale: S
             role,
             locale: &locale,
         };
-        let mail_locale: Locale = locale.parse().unwrap_or_default();
         let to = accounts::normalise_email(&email);
-        accounts::invite(&services.db.pool, new, |token| Mail {
-            to,
-            subject: td_string!(mail_locale, mail.invite_subject).to_string(),
-            body: crate::mail_body(
-                td_string!(mail_locale, mail.invite_intro),
-                &format!("{}/invitation?token={token}", services.public_origin),
-                td_string!(mail_locale, mail.invite_outro),
-            ),
-        })
-        .await?;
+        let mail_locale = mails::locale_of(&locale);
+        accounts::invite(&services.db.pool, new, |token| mails::invitation(&to, mail_locale, &services.public_origin, token)).await?;
         redirect_with_notice("/admin", "invited").await
     }
     .await;

@@ -4,14 +4,13 @@ use leptos::prelude::*;
 use stegvis_platform::{
     accounts::{self, Credentials},
     axum_login,
-    mail::Mail,
     AuthSession, Error,
 };
 
 use super::{redirect_with_notice, respond};
 use crate::{
     context::{client_ip, local_path, services, set_locale_cookie},
-    i18n::*,
+    mails,
 };
 
 fn required(fields: &[(&str, &str)]) -> Result<(), Error> {
@@ -78,10 +77,6 @@ pub async fn logout() -> Result<(), ServerFnError> {
     respond("/", vec![], outcome).await
 }
 
-fn locale_of(code: &str) -> Locale {
-    code.parse().unwrap_or_default()
-}
-
 #[server(prefix = "/api", endpoint = "forgot-password")]
 pub async fn forgot_password(email: String) -> Result<(), ServerFnError> {
     let outcome = async {
@@ -91,13 +86,7 @@ pub async fn forgot_password(email: String) -> Result<(), ServerFnError> {
         }
         let services = services();
         accounts::begin_password_reset(&services.db.pool, &email, |user, token| {
-            let locale = locale_of(&user.locale);
-            let link = format!("{}/reset-password?token={token}", services.public_origin);
-            Mail {
-                to: user.email.clone(),
-                subject: td_string!(locale, mail.reset_subject).to_string(),
-                body: crate::mail_body(td_string!(locale, mail.reset_intro), &link, td_string!(locale, mail.reset_outro)),
-            }
+            mails::password_reset(&user.email, mails::locale_of(&user.locale), &services.public_origin, token)
         })
         .await?;
         // The same answer whether or not the address has an account.

@@ -132,7 +132,7 @@ impl TestServer {
         let (url, cleanup) = fresh_database(backend).await?;
         let mail_dir = std::env::temp_dir().join(unique("stegvis-mail"));
         let server = TestServer::on(&url, mail_dir, extra).await;
-        seed::demo(&server.db).await.expect("demo data loads");
+        seed::demo(&server.db, &server.base).await.expect("demo data loads");
         Some((server, cleanup))
     }
 
