@@ -198,3 +198,41 @@ pub fn Heading(text: String) -> impl IntoView {
         <h1>{text}</h1>
     }
 }
+
+/// A data table: column headings, and the rows (`<tr>`s) as children. Scrolls sideways on a
+/// narrow phone rather than squeezing.
+#[component]
+pub fn Table(headings: Vec<String>, children: Children) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table>
+                <thead>
+                    <tr>{headings.into_iter().map(|h| view! { <th scope="col">{h}</th> }).collect_view()}</tr>
+                </thead>
+                <tbody>{children()}</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// One radio button with its label; the id is `{name}-{value}`.
+#[component]
+pub fn Choice(name: &'static str, value: &'static str, label: String, checked: bool) -> impl IntoView {
+    let id = format!("{name}-{value}");
+    view! {
+        <div class="choice">
+            <input type="radio" id=id.clone() name=name value=value checked=checked/>
+            <label for=id>{label}</label>
+        </div>
+    }
+}
+
+/// The interface languages as radio buttons named `locale`.
+#[component]
+pub fn LanguageChoices(current: String) -> impl IntoView {
+    let i18n = locale();
+    view! {
+        <Choice name="locale" value="nb" label=td_string!(i18n, in_norwegian).to_string() checked=current == "nb"/>
+        <Choice name="locale" value="en" label=td_string!(i18n, in_english).to_string() checked=current == "en"/>
+    }
+}

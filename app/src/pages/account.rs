@@ -5,7 +5,7 @@ use stegvis_platform::{audit, org::Role, Error};
 
 use crate::{
     api::account::SetLanguage,
-    components::{date, load, role_name, FlashMessages, Heading},
+    components::{date, load, role_name, FlashMessages, Heading, LanguageChoices, Table},
     context::{locale, require_viewer, services, Flash},
     i18n::*,
 };
@@ -17,15 +17,6 @@ pub fn SettingsPage() -> impl IntoView {
         let viewer = require_viewer()?;
         let flash = Flash::take().await;
         let current = viewer.user.locale.clone();
-        let choice = |code: &'static str, label: String| {
-            let id = format!("locale-{code}");
-            view! {
-                <div class="choice">
-                    <input type="radio" id=id.clone() name="locale" value=code checked=current == code/>
-                    <label for=id>{label}</label>
-                </div>
-            }
-        };
         Ok::<_, Error>(view! {
             <Heading text=td_string!(i18n, settings.title).to_string()/>
             <FlashMessages flash/>
@@ -34,8 +25,7 @@ pub fn SettingsPage() -> impl IntoView {
                 <fieldset>
                     <legend>{td_string!(i18n, language).to_string()}</legend>
                     <p class="hint">{td_string!(i18n, settings.language_intro).to_string()}</p>
-                    {choice("nb", td_string!(i18n, in_norwegian).to_string())}
-                    {choice("en", td_string!(i18n, in_english).to_string())}
+                    <LanguageChoices current/>
                 </fieldset>
                 <button type="submit" class="button">{td_string!(i18n, settings.save).to_string()}</button>
             </form>
@@ -67,27 +57,23 @@ pub fn AccessLogPage() -> impl IntoView {
             {if entries.is_empty() {
                 view! { <p>{td_string!(i18n, access_log.empty).to_string()}</p> }.into_any()
             } else {
+                let headings = vec![
+                    td_string!(i18n, access_log.when).to_string(),
+                    td_string!(i18n, access_log.who).to_string(),
+                    td_string!(i18n, access_log.role).to_string(),
+                    td_string!(i18n, access_log.what).to_string(),
+                ];
                 view! {
-                    <div class="table-wrap">
-                        <table>
-                            <thead><tr>
-                                <th scope="col">{td_string!(i18n, access_log.when).to_string()}</th>
-                                <th scope="col">{td_string!(i18n, access_log.who).to_string()}</th>
-                                <th scope="col">{td_string!(i18n, access_log.role).to_string()}</th>
-                                <th scope="col">{td_string!(i18n, access_log.what).to_string()}</th>
-                            </tr></thead>
-                            <tbody>
-                                {entries.into_iter().map(|e| view! {
-                                    <tr>
-                                        <td>{date(e.at)}</td>
-                                        <td>{e.actor_name}</td>
-                                        <td>{Role::parse(&e.actor_role).map(role_name).unwrap_or_default()}</td>
-                                        <td>{action_text(&e.action)}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                    <Table headings>
+                        {entries.into_iter().map(|e| view! {
+                            <tr>
+                                <td>{date(e.at)}</td>
+                                <td>{e.actor_name}</td>
+                                <td>{Role::parse(&e.actor_role).map(role_name).unwrap_or_default()}</td>
+                                <td>{action_text(&e.action)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </Table>
                 }.into_any()
             }}
         })

@@ -5,7 +5,7 @@ use stegvis_platform::{accounts, now, org::Role, patients, Error};
 
 use crate::{
     api::admin::Invite,
-    components::{date, error_text, load, role_name, Field, FlashMessages, Heading},
+    components::{date, error_text, load, role_name, Choice, Field, FlashMessages, Heading, LanguageChoices, Table},
     context::{locale, require_viewer, services, Flash},
     i18n::*,
 };
@@ -39,59 +39,38 @@ pub fn AdminPage() -> impl IntoView {
                     <fieldset id="role">
                         <legend>{td_string!(i18n, admin.role).to_string()}</legend>
                         {role_error.map(|c| view! { <p class="field-error">{error_text(&c)}</p> })}
-                        {Role::ALL.into_iter().map(|r| {
-                            let id = format!("role-{}", r.as_str());
-                            view! {
-                                <div class="choice">
-                                    <input type="radio" id=id.clone() name="role" value=r.as_str() checked=chosen_role == r.as_str()/>
-                                    <label for=id>{role_name(r)}</label>
-                                </div>
-                            }
+                        {Role::ALL.into_iter().map(|r| view! {
+                            <Choice name="role" value=r.as_str() label=role_name(r) checked=chosen_role == r.as_str()/>
                         }).collect_view()}
                     </fieldset>
                     <fieldset id="locale">
                         <legend>{td_string!(i18n, language).to_string()}</legend>
-                        <div class="choice">
-                            <input type="radio" id="invite-nb" name="locale" value="nb" checked=chosen_locale == "nb"/>
-                            <label for="invite-nb">{td_string!(i18n, in_norwegian).to_string()}</label>
-                        </div>
-                        <div class="choice">
-                            <input type="radio" id="invite-en" name="locale" value="en" checked=chosen_locale == "en"/>
-                            <label for="invite-en">{td_string!(i18n, in_english).to_string()}</label>
-                        </div>
+                        <LanguageChoices current=chosen_locale/>
                     </fieldset>
                     <button type="submit" class="button">{td_string!(i18n, admin.invite_submit).to_string()}</button>
                 </form>
             </section>
             <section aria-labelledby="staff-heading">
                 <h2 id="staff-heading">{td_string!(i18n, admin.staff).to_string()}</h2>
-                <div class="table-wrap">
-                    <table>
-                        <thead><tr>
-                            <th scope="col">{td_string!(i18n, admin.name).to_string()}</th>
-                            <th scope="col">{td_string!(i18n, admin.email).to_string()}</th>
-                            <th scope="col">{td_string!(i18n, admin.roles).to_string()}</th>
-                        </tr></thead>
-                        <tbody>
-                            {staff.into_iter().map(|s| view! {
-                                <tr><td>{s.display_name}</td><td>{s.email}</td><td>{roles(&s.roles)}</td></tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                </div>
+                <Table headings=vec![
+                    td_string!(i18n, admin.name).to_string(),
+                    td_string!(i18n, admin.email).to_string(),
+                    td_string!(i18n, admin.roles).to_string(),
+                ]>
+                    {staff.into_iter().map(|s| view! {
+                        <tr><td>{s.display_name}</td><td>{s.email}</td><td>{roles(&s.roles)}</td></tr>
+                    }).collect_view()}
+                </Table>
             </section>
             <section aria-labelledby="invitations-heading">
                 <h2 id="invitations-heading">{td_string!(i18n, admin.invitations).to_string()}</h2>
-                <div class="table-wrap">
-                    <table>
-                        <thead><tr>
-                            <th scope="col">{td_string!(i18n, admin.name).to_string()}</th>
-                            <th scope="col">{td_string!(i18n, admin.role).to_string()}</th>
-                            <th scope="col">{td_string!(i18n, admin.sent).to_string()}</th>
-                            <th scope="col">{td_string!(i18n, admin.status).to_string()}</th>
-                        </tr></thead>
-                        <tbody>
-                            {invitations.into_iter().map(|inv| {
+                <Table headings=vec![
+                    td_string!(i18n, admin.name).to_string(),
+                    td_string!(i18n, admin.role).to_string(),
+                    td_string!(i18n, admin.sent).to_string(),
+                    td_string!(i18n, admin.status).to_string(),
+                ]>
+                    {invitations.into_iter().map(|inv| {
                                 let status = if inv.accepted_at.is_some() {
                                     td_string!(i18n, admin.status_accepted)
                                 } else if inv.expires_at <= now() {
@@ -108,9 +87,7 @@ pub fn AdminPage() -> impl IntoView {
                                     </tr>
                                 }
                             }).collect_view()}
-                        </tbody>
-                    </table>
-                </div>
+                </Table>
             </section>
         })
     })

@@ -6,7 +6,7 @@ use stegvis_platform::{org::Role, patients, Error};
 
 use crate::{
     api::patients::AssignTherapist,
-    components::{date, load, FlashMessages, Heading},
+    components::{date, load, FlashMessages, Heading, Table},
     context::{locale, request_id, require_viewer, services, Flash},
     i18n::*,
 };
@@ -15,30 +15,24 @@ use crate::{
 pub fn PatientTable(rows: Vec<patients::PatientRow>) -> impl IntoView {
     let i18n = locale();
     let none = td_string!(i18n, patients.none).to_string();
+    let headings = vec![
+        td_string!(i18n, patients.name).to_string(),
+        td_string!(i18n, patients.therapists).to_string(),
+        td_string!(i18n, patients.since).to_string(),
+    ];
     view! {
-        <div class="table-wrap">
-            <table>
-                <thead>
+        <Table headings>
+            {rows.into_iter().map(|p| {
+                let therapists = if p.therapists.is_empty() { none.clone() } else { p.therapists };
+                view! {
                     <tr>
-                        <th scope="col">{td_string!(i18n, patients.name).to_string()}</th>
-                        <th scope="col">{td_string!(i18n, patients.therapists).to_string()}</th>
-                        <th scope="col">{td_string!(i18n, patients.since).to_string()}</th>
+                        <td><a href=format!("/patients/{}", p.id)>{p.display_name}</a></td>
+                        <td>{therapists}</td>
+                        <td>{date(p.created_at)}</td>
                     </tr>
-                </thead>
-                <tbody>
-                    {rows.into_iter().map(|p| {
-                        let therapists = if p.therapists.is_empty() { none.clone() } else { p.therapists };
-                        view! {
-                            <tr>
-                                <td><a href=format!("/patients/{}", p.id)>{p.display_name}</a></td>
-                                <td>{therapists}</td>
-                                <td>{date(p.created_at)}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+                }
+            }).collect_view()}
+        </Table>
     }
 }
 
