@@ -40,7 +40,7 @@ pub enum Problem {
 pub fn error_view(error: Error) -> impl IntoView {
     let problem = match error {
         Error::Unauthenticated => {
-            leptos_axum::redirect("/login");
+            leptos_axum::redirect(&crate::context::login_redirect());
             return ().into_any();
         }
         Error::NotFound => Problem::NotFound,

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use stegvis_platform::{
-    access::Viewer, tower_sessions::Session, ClientIp, CurrentViewer, Error, FieldError, RequestId, Services,
+    access::Viewer, tower_sessions::Session, ClientIp, CurrentViewer, Error, FieldError, RequestId, Services, SESSION_COOKIE,
 };
 
 pub fn services() -> Services {
@@ -83,6 +83,35 @@ impl Flash {
         session().await?.insert(FLASH_KEY, self).await?;
         Ok(())
     }
+}
+
+/// Percent-encodes a value for a query string.
+pub fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Where to send someone who must log in: back to this page afterwards, and told why when
+/// their session ran out (the request carried a session cookie that no session answers to).
+pub fn login_redirect() -> String {
+    let (path, stale) = with_context::<http::request::Parts, _>(|p| {
+        let cookie = p.headers.get(http::header::COOKIE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let stale = cookie.split(';').any(|kv| kv.trim().starts_with(&format!("{SESSION_COOKIE}=")));
+        (p.uri.path().to_string(), stale)
+    })
+    .unwrap_or_else(|| ("/".into(), false));
+    let mut query = Vec::new();
+    if stale {
+        query.push("expired=1".to_string());
+    }
+    if path != "/" && !path.starts_with("/api/") {
+        query.push(format!("next={}", url_encode(&path)));
+    }
+    if query.is_empty() { "/login".into() } else { format!("/login?{}", query.join("&")) }
 }
 
 /// A path inside this site to return to, or `/` (never another host: no open redirects).

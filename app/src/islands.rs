@@ -10,8 +10,8 @@ pub async fn keep_alive() -> Result<(), ServerFnError> {
 }
 
 /// Warns before the idle timeout logs the person out and lets them stay (WCAG 2.2.1, Timing
-/// Adjustable). Without JavaScript the server's timeout still applies; the log-in page then
-/// says why the person was logged out.
+/// Adjustable). Without JavaScript the server's timeout still applies, and the log-in page
+/// says why the person was logged out and returns them to the page they asked for.
 #[island]
 pub fn SessionTimeout(idle_seconds: u32, warning: String, stay: String) -> impl IntoView {
     let (show, set_show) = signal(false);

@@ -104,7 +104,7 @@ pub fn router(config: &Config, db: Db) -> Result<Router, ConfigError> {
         .with_state(leptos_options);
 
     let sessions = SessionManagerLayer::new(db.session_store())
-        .with_name("stegvis")
+        .with_name(stegvis_platform::SESSION_COOKIE)
         .with_secure(config.secure_cookies())
         .with_http_only(true)
         .with_same_site(SameSite::Lax)

@@ -107,9 +107,13 @@ async fn idle_sessions_expire(backend: Backend) {
         Backend::Postgres => format!("UPDATE {table} SET expiry_date = now() - interval '1 minute'"),
     };
     sqlx::query(&past).execute(&server.db.pool).await.unwrap();
-    let r = b.get("/").await;
+    let r = b.get("/access-log").await;
     assert_eq!(r.status(), 302);
-    assert_eq!(location(&r), "/login");
+    assert_eq!(location(&r), "/login?expired=1&next=/access-log", "told why, and brought back afterwards");
+    let (_, page) = b.text("/login?expired=1&next=/access-log").await;
+    assert!(page.contains("Du ble logget ut fordi du ikke hadde vært aktiv"));
+    let r = b.post("/api/login", &[("email", "pasient@stegvis.demo"), ("password", stegvis_server::seed::DEMO_PASSWORD), ("next", "/access-log")]).await;
+    assert_eq!(location(&r), "/access-log");
     server.stop().await;
     cleanup.run().await;
 }

@@ -9,7 +9,7 @@ use stegvis_platform::{
 
 use super::{redirect_with_notice, respond};
 use crate::{
-    context::{client_ip, local_path, services, set_locale_cookie},
+    context::{client_ip, local_path, services, set_locale_cookie, url_encode},
     mails,
 };
 
@@ -56,15 +56,6 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         None => "/login".into(),
     };
     respond(&back, vec![("email", email)], outcome).await
-}
-
-fn url_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[server(prefix = "/api", endpoint = "logout")]

@@ -24,7 +24,7 @@ pub async fn respond(back: &str, values: Vec<(&str, String)>, outcome: Result<St
         Err(Error::Invalid(errors)) => keep(errors),
         Err(Error::RateLimited) => keep(vec![stegvis_platform::FieldError::new("form", "rate_limited")]),
         Err(Error::Unauthenticated) => {
-            leptos_axum::redirect("/login");
+            leptos_axum::redirect(&crate::context::login_redirect());
             return Ok(());
         }
         Err(error @ (Error::NotFound | Error::Forbidden)) => {

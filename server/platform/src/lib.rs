@@ -24,6 +24,9 @@ pub fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "stegvis";
+
 /// What every request handler needs, handed to pages and server functions as context.
 #[derive(Clone)]
 pub struct Services {
