@@ -5,7 +5,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use stegvis_platform::{
-    access::Viewer, tower_sessions::Session, ClientIp, CurrentViewer, Error, FieldError, RequestId, Services, SESSION_COOKIE,
+    access::Viewer, tower_sessions::Session, ClientIp, CurrentViewer, Error, FieldError, RequestId, Services,
 };
 
 pub fn services() -> Services {
@@ -95,17 +95,28 @@ pub fn url_encode(s: &str) -> String {
         .collect()
 }
 
-/// Where to send someone who must log in: back to this page afterwards, and told why when
-/// their session ran out (the request carried a session cookie that no session answers to).
-pub fn login_redirect() -> String {
-    let (path, stale) = with_context::<http::request::Parts, _>(|p| {
-        let cookie = p.headers.get(http::header::COOKIE).and_then(|v| v.to_str().ok()).unwrap_or("");
-        let stale = cookie.split(';').any(|kv| kv.trim().starts_with(&format!("{SESSION_COOKIE}=")));
-        (p.uri.path().to_string(), stale)
+/// A cookie that says only "this browser was logged in": when it comes with a request that
+/// has no session (the session ran out), the log-in page can say why.
+pub const SIGNED_IN_COOKIE: &str = "stegvis_signed_in";
+
+fn request_has_cookie(name: &str) -> bool {
+    with_context::<http::request::Parts, _>(|p| {
+        p.headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|c| c.split(';'))
+            .any(|kv| kv.trim().split_once('=').is_some_and(|(k, v)| k == name && !v.is_empty()))
     })
-    .unwrap_or_else(|| ("/".into(), false));
+    .unwrap_or(false)
+}
+
+/// Where to send someone who must log in: back to this page afterwards, and told why when
+/// their session ran out.
+pub fn login_redirect() -> String {
+    let path = with_context::<http::request::Parts, _>(|p| p.uri.path().to_string()).unwrap_or_else(|| "/".into());
     let mut query = Vec::new();
-    if stale {
+    if request_has_cookie(SIGNED_IN_COOKIE) {
         query.push("expired=1".to_string());
     }
     if path != "/" && !path.starts_with("/api/") {
@@ -122,12 +133,18 @@ pub fn local_path(next: Option<&str>) -> String {
     }
 }
 
-/// The Set-Cookie value that makes leptos_i18n render in `locale` from the next request on.
-pub fn set_locale_cookie(locale: &str) {
+/// Sets a cookie on the response (`max_age` 0 removes it). Our cookies hold no secrets; the
+/// session cookie is set by the session layer.
+pub fn set_cookie(name: &str, value: &str, max_age: u32) {
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-        let cookie = format!("i18n_pref_locale={locale}; Path=/; Max-Age=31536000; SameSite=Lax");
+        let cookie = format!("{name}={value}; Path=/; Max-Age={max_age}; SameSite=Lax; HttpOnly");
         if let Ok(v) = http::HeaderValue::from_str(&cookie) {
             res.append_header(http::header::SET_COOKIE, v);
         }
     }
+}
+
+/// Makes the next requests render in `locale` (the middleware reads this cookie).
+pub fn set_locale_cookie(locale: &str) {
+    set_cookie("i18n_pref_locale", locale, 365 * 24 * 60 * 60);
 }

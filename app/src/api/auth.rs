@@ -9,7 +9,7 @@ use stegvis_platform::{
 
 use super::{redirect_with_notice, respond};
 use crate::{
-    context::{client_ip, local_path, services, set_locale_cookie, url_encode},
+    context::{client_ip, local_path, services, set_cookie, set_locale_cookie, url_encode, SIGNED_IN_COOKIE},
     mails,
 };
 
@@ -31,6 +31,7 @@ async fn auth_session() -> Result<AuthSession, Error> {
 async fn log_in(auth: &mut AuthSession, user: &accounts::User) -> Result<(), Error> {
     auth.login(user).await.map_err(|e| Error::Session(e.to_string()))?;
     set_locale_cookie(&user.locale);
+    set_cookie(SIGNED_IN_COOKIE, "1", 24 * 60 * 60);
     Ok(())
 }
 
@@ -62,6 +63,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 pub async fn logout() -> Result<(), ServerFnError> {
     let outcome = async {
         auth_session().await?.logout().await.map_err(|e| Error::Session(e.to_string()))?;
+        set_cookie(SIGNED_IN_COOKIE, "", 0);
         redirect_with_notice("/login", "logged_out").await
     }
     .await;

@@ -7,7 +7,7 @@ use stegvis_platform::{accounts, org::Role, Error};
 use crate::{
     api::auth::{AcceptInvitation, ForgotPassword, Login, ResetPassword},
     components::{load, role_name, Field, FlashMessages, Heading},
-    context::{local_path, locale, services, viewer, Flash},
+    context::{local_path, locale, services, set_cookie, viewer, Flash, SIGNED_IN_COOKIE},
     i18n::*,
 };
 
@@ -22,6 +22,9 @@ pub fn LoginPage() -> impl IntoView {
     let expired = query("expired").is_some();
     if viewer().is_some() {
         leptos_axum::redirect(&local_path(next.as_deref()));
+    } else if expired {
+        // Said once: the next time out of a session is not "expired" again.
+        set_cookie(SIGNED_IN_COOKIE, "", 0);
     }
     load(async move {
         let flash = Flash::take().await;
