@@ -8,7 +8,7 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use axum::{
     extract::{Request, State},
-    http::StatusCode,
+    http::{header, HeaderValue, StatusCode},
     middleware::{self, Next},
     response::{IntoResponse, Response},
     routing::get,
@@ -32,6 +32,8 @@ use tower_http::{
     compression::CompressionLayer,
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    services::ServeDir,
+    set_header::SetResponseHeaderLayer,
     trace::{DefaultOnResponse, TraceLayer},
 };
 
@@ -108,7 +110,10 @@ pub fn router(config: &Config, db: Db) -> Result<Router, ConfigError> {
         .with_secure(config.secure_cookies())
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
-        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(config.session_idle_minutes.into())));
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(config.session_idle_minutes.into())))
+        // Without this the expiry only moves when the session changes: every page view must
+        // count as activity.
+        .with_always_save(true);
     let limits = LoginLimits {
         per_account: config.login_limit_per_account,
         per_ip: config.login_limit_per_ip,
@@ -118,16 +123,27 @@ pub fn router(config: &Config, db: Db) -> Result<Router, ConfigError> {
     let policy = security::Policy { origin, trusted_proxies: Arc::new(config.trusted_proxies.clone()) };
 
     // Layers run outside-in for requests: the last added is the first to see a request.
-    Ok(app
+    let pages = app
         .layer(middleware::from_fn_with_state(db.clone(), load_viewer))
         .layer(auth)
         .layer(middleware::from_fn(security::guard_server_functions))
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
-        .layer(middleware::from_fn_with_state(policy.clone(), security::require_same_origin))
+        .layer(middleware::from_fn_with_state(policy.clone(), security::require_same_origin));
+    // The CSS, JS and wasm need no session: served beside the pages, not through them.
+    // Their names do not change between builds, so browsers revalidate them (cheap 304s).
+    let assets = Router::new()
+        .nest_service(
+            "/pkg",
+            ServeDir::new(std::path::Path::new(&config.site_root).join("pkg")).precompressed_gzip().precompressed_br(),
+        )
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")));
+    Ok(Router::new()
+        .route("/health", get(health).with_state(db))
+        .merge(assets)
+        .merge(pages)
         .layer(CatchPanicLayer::custom(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response()))
         .layer(middleware::from_fn(security::error_pages))
         .layer(middleware::from_fn(security::security_headers))
-        .route("/health", get(health).with_state(db))
         .layer(CompressionLayer::new())
         .layer(
             TraceLayer::new_for_http()

@@ -101,6 +101,21 @@ async fn idle_sessions_expire(backend: Backend) {
     // The stored expiry is 30 minutes (the default idle timeout) ahead…
     let ahead = server.scalar(&format!("SELECT MAX({expiry}) FROM {table}")).await - stegvis_platform::now();
     assert!((29 * 60..=30 * 60 + 5).contains(&ahead), "expiry {ahead} s ahead");
+    // …and every page view moves it on (idle, not absolute, timeout).
+    let soon = match backend {
+        Backend::Sqlite => format!("UPDATE {table} SET expiry_date = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+60 seconds')"),
+        Backend::Postgres => format!("UPDATE {table} SET expiry_date = now() + interval '60 seconds'"),
+    };
+    sqlx::query(&soon).execute(&server.db.pool).await.unwrap();
+    assert_eq!(b.get("/settings").await.status(), 200);
+    let ahead = server.scalar(&format!("SELECT MAX({expiry}) FROM {table}")).await - stegvis_platform::now();
+    assert!(ahead > 29 * 60, "activity renewed the session: {ahead} s ahead");
+    // Static files do not touch the session (they are served outside it).
+    sqlx::query(&soon).execute(&server.db.pool).await.unwrap();
+    b.get("/pkg/stegvis.css").await;
+    let ahead = server.scalar(&format!("SELECT MAX({expiry}) FROM {table}")).await - stegvis_platform::now();
+    assert!(ahead <= 60, "an asset request renewed the session: {ahead} s ahead");
+
     // …and once it has passed, the session is gone.
     let past = match backend {
         Backend::Sqlite => format!("UPDATE {table} SET expiry_date = '2000-01-01T00:00:00Z'"),
