@@ -101,12 +101,7 @@ pub const SIGNED_IN_COOKIE: &str = "stegvis_signed_in";
 
 fn request_has_cookie(name: &str) -> bool {
     with_context::<http::request::Parts, _>(|p| {
-        p.headers
-            .get_all(http::header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|c| c.split(';'))
-            .any(|kv| kv.trim().split_once('=').is_some_and(|(k, v)| k == name && !v.is_empty()))
+        crate::error_page::cookie(p.headers.get_all(http::header::COOKIE).iter().filter_map(|v| v.to_str().ok()), name).is_some()
     })
     .unwrap_or(false)
 }
@@ -146,5 +141,5 @@ pub fn set_cookie(name: &str, value: &str, max_age: u32) {
 
 /// Makes the next requests render in `locale` (the middleware reads this cookie).
 pub fn set_locale_cookie(locale: &str) {
-    set_cookie("i18n_pref_locale", locale, 365 * 24 * 60 * 60);
+    set_cookie(crate::error_page::LOCALE_COOKIE, locale, 365 * 24 * 60 * 60);
 }

@@ -14,11 +14,22 @@ pub enum Refusal {
     Server,
 }
 
+/// The cookie that holds the interface language chosen in this browser.
+pub const LOCALE_COOKIE: &str = "i18n_pref_locale";
+
+/// The value of the cookie `name` in a request's Cookie header(s); empty values count as absent.
+pub fn cookie<'a>(headers: impl IntoIterator<Item = &'a str>, name: &str) -> Option<&'a str> {
+    headers
+        .into_iter()
+        .flat_map(|h| h.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, v)| *k == name && !v.is_empty())
+        .map(|(_, v)| v)
+}
+
 /// The language of a request from its locale cookie, else its Accept-Language, else bokmål.
-pub fn request_locale(cookie: Option<&str>, accept_language: Option<&str>) -> Locale {
-    let from_cookie = cookie.and_then(|c| {
-        c.split(';').filter_map(|kv| kv.trim().strip_prefix("i18n_pref_locale=")).find_map(|v| v.parse::<Locale>().ok())
-    });
+pub fn request_locale(cookie_header: Option<&str>, accept_language: Option<&str>) -> Locale {
+    let from_cookie = cookie(cookie_header, LOCALE_COOKIE).and_then(|v| v.parse::<Locale>().ok());
     let from_header = || {
         accept_language?.split(',').find_map(|part| {
             let tag = part.split(';').next()?.trim().to_ascii_lowercase();
@@ -64,6 +75,14 @@ pub fn render(refusal: Refusal, locale: Locale) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cookies_are_found_by_name() {
+        assert_eq!(cookie(["a=1; b=2", "c=3"], "c"), Some("3"));
+        assert_eq!(cookie(["ab=1; b=2"], "b"), Some("2"));
+        assert_eq!(cookie(["b=; a=1"], "b"), None);
+        assert_eq!(cookie(["a=1"], "b"), None);
+    }
 
     #[test]
     fn locale_from_cookie_then_header() {

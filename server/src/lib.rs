@@ -65,17 +65,13 @@ async fn load_viewer(State(db): State<Db>, auth: AuthSession, session: Session, 
 }
 
 async fn health(State(db): State<Db>) -> Response {
-    match sqlx_ping(&db).await {
+    match stegvis_platform::org::ping(&db.pool).await {
         Ok(()) => (StatusCode::OK, "ok").into_response(),
         Err(error) => {
             tracing::error!(%error, "health check: database unreachable");
             (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
         }
     }
-}
-
-async fn sqlx_ping(db: &Db) -> Result<(), stegvis_platform::Error> {
-    stegvis_platform::org::ping(&db.pool).await
 }
 
 /// The whole HTTP application over an opened database.

@@ -3,7 +3,6 @@
 use leptos::prelude::*;
 use stegvis_platform::{
     accounts::{self, Credentials},
-    axum_login,
     AuthSession, Error,
 };
 
@@ -29,7 +28,7 @@ async fn auth_session() -> Result<AuthSession, Error> {
 /// Logs the person in; the session id is replaced (axum-login cycles it) and their language
 /// becomes the interface language.
 async fn log_in(auth: &mut AuthSession, user: &accounts::User) -> Result<(), Error> {
-    auth.login(user).await.map_err(|e| Error::Session(e.to_string()))?;
+    auth.login(user).await?;
     set_locale_cookie(&user.locale);
     set_cookie(SIGNED_IN_COOKIE, "1", 24 * 60 * 60);
     Ok(())
@@ -47,8 +46,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
                 Ok(local_path(next.as_deref()))
             }
             Ok(None) => Err(Error::invalid("form", "bad_credentials")),
-            Err(axum_login::Error::Backend(e)) => Err(e),
-            Err(axum_login::Error::Session(e)) => Err(Error::Session(e.to_string())),
+            Err(e) => Err(e.into()),
         }
     }
     .await;
@@ -62,7 +60,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), ServerFnError> {
     let outcome = async {
-        auth_session().await?.logout().await.map_err(|e| Error::Session(e.to_string()))?;
+        auth_session().await?.logout().await?;
         set_cookie(SIGNED_IN_COOKIE, "", 0);
         redirect_with_notice("/login", "logged_out").await
     }

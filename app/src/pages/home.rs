@@ -70,7 +70,11 @@ async fn staff_home(viewer: &Viewer) -> Result<impl IntoView + use<>, Error> {
     } else {
         None
     };
-    let counts = patients::counts(pool, organisation_id).await?;
+    let counts = if viewer.has(Role::TeamLead) || viewer.has(Role::OrgAdmin) {
+        patients::counts(pool, organisation_id).await?
+    } else {
+        patients::Counts::default()
+    };
     let team = viewer.has(Role::TeamLead).then(|| {
         view! {
             <section aria-labelledby="team-heading" class="card">

@@ -250,6 +250,15 @@ impl AuthnBackend for Accounts {
     }
 }
 
+impl From<axum_login::Error<Accounts>> for Error {
+    fn from(e: axum_login::Error<Accounts>) -> Self {
+        match e {
+            axum_login::Error::Backend(e) => e,
+            axum_login::Error::Session(e) => Error::Session(e.to_string()),
+        }
+    }
+}
+
 static DUMMY_HASH: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| password_auth::generate_hash("not a real password"));
 

@@ -29,7 +29,7 @@ pub async fn row(conn: &mut sqlx::AnyConnection, organisation_id: i64, patient_i
 }
 
 /// Head counts for the team lead's and administrator's overviews (no names: not patient data).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, FromRow)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromRow)]
 pub struct Counts {
     pub patients: i64,
     pub unassigned: i64,
