@@ -4,7 +4,7 @@ use std::future::Future;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use stegvis_platform::{org::Role, Error};
+use stegvis_platform::{dates, org::Role, Error};
 
 use crate::{
     context::{locale, Flash},
@@ -74,9 +74,14 @@ pub fn ProblemPage(problem: Problem) -> impl IntoView {
     }
 }
 
+/// An error code in words. Codes may carry numbers after colons (`out_of_range:0:100`,
+/// `too_long:300`), which fill the message's `{min}` and `{max}`.
 pub fn error_text(code: &str) -> String {
     let i18n = locale();
-    match code {
+    let mut parts = code.split(':');
+    let base = parts.next().unwrap_or_default();
+    let numbers: Vec<&str> = parts.collect();
+    let text = match base {
         "required" => td_string!(i18n, errors.required),
         "invalid_email" => td_string!(i18n, errors.invalid_email),
         "password_too_short" => td_string!(i18n, errors.password_too_short),
@@ -87,9 +92,30 @@ pub fn error_text(code: &str) -> String {
         "link_expired" => td_string!(i18n, errors.link_expired),
         "not_a_therapist" => td_string!(i18n, errors.not_a_therapist),
         "invalid_choice" => td_string!(i18n, errors.invalid_choice),
+        "module_closed" => td_string!(i18n, errors.module_closed),
+        "unknown_programme" => td_string!(i18n, errors.unknown_programme),
+        "already_enrolled" => td_string!(i18n, errors.already_enrolled),
+        "start_in_past" => td_string!(i18n, errors.start_in_past),
+        "invalid_date" => td_string!(i18n, errors.invalid_date),
+        "invalid_time" => td_string!(i18n, errors.invalid_time),
+        "not_a_whole_number" => td_string!(i18n, errors.not_a_whole_number),
+        "out_of_range" => td_string!(i18n, errors.out_of_range),
+        "too_long" => td_string!(i18n, errors.too_long),
+        "unknown_option" => td_string!(i18n, errors.unknown_option),
+        "too_few_rows" => td_string!(i18n, errors.too_few_rows),
+        "too_many_rows" => td_string!(i18n, errors.too_many_rows),
+        "too_few_items" => td_string!(i18n, errors.too_few_items),
+        "too_many_items" => td_string!(i18n, errors.too_many_items),
+        "not_optional" => td_string!(i18n, errors.not_optional),
+        "not_unguided" => td_string!(i18n, errors.not_unguided),
         _ => td_string!(i18n, errors.unexpected),
+    };
+    // Ranges name both ends; a single number is a minimum or a maximum, as the message says.
+    match numbers[..] {
+        [min, max] => text.replace("{min}", min).replace("{max}", max),
+        [n] => text.replace("{min}", n).replace("{max}", n),
+        _ => text.to_string(),
     }
-    .to_string()
 }
 
 pub fn role_name(role: Role) -> String {
@@ -113,6 +139,14 @@ pub fn notice_text(code: &str) -> String {
         "assigned" => td_string!(i18n, patient.assigned),
         "settings_saved" => td_string!(i18n, settings.saved),
         "logged_out" => td_string!(i18n, login.logged_out),
+        "homework_submitted" => td_string!(i18n, notices.homework_submitted),
+        "homework_already_submitted" => td_string!(i18n, notices.homework_already_submitted),
+        "draft_saved" => td_string!(i18n, notices.draft_saved),
+        "pending_saved" => td_string!(i18n, notices.pending_saved),
+        "feedback_sent" => td_string!(i18n, notices.feedback_sent),
+        "module_opened" => td_string!(i18n, notices.module_opened),
+        "programme_ended" => td_string!(i18n, notices.programme_ended),
+        "enrolled" => td_string!(i18n, notices.enrolled),
         _ => td_string!(i18n, errors.unexpected),
     }
     .to_string()
@@ -120,9 +154,22 @@ pub fn notice_text(code: &str) -> String {
 
 /// A calendar date (dd.mm.yyyy) from Unix seconds, in Norwegian time.
 pub fn date(unix_seconds: i64) -> String {
-    let oslo = time::UtcOffset::from_hms(1, 0, 0).expect("valid offset");
-    let t = time::OffsetDateTime::from_unix_timestamp(unix_seconds).unwrap_or(time::OffsetDateTime::UNIX_EPOCH).to_offset(oslo);
-    format!("{:02}.{:02}.{}", t.day(), u8::from(t.month()), t.year())
+    let d = dates::oslo_date(unix_seconds);
+    format!("{:02}.{:02}.{}", d.day(), u8::from(d.month()), d.year())
+}
+
+/// A stored date (`YYYY-MM-DD`) the Norwegian way (dd.mm.yyyy).
+pub fn iso_date(iso: &str) -> String {
+    match iso.split('-').collect::<Vec<_>>()[..] {
+        [y, m, d] => format!("{d}.{m}.{y}"),
+        _ => iso.to_string(),
+    }
+}
+
+/// The time of day (HH:MM) of Unix seconds, in Norwegian time.
+pub fn clock(unix_seconds: i64) -> String {
+    let (h, m) = dates::oslo_clock(unix_seconds);
+    format!("{h:02}:{m:02}")
 }
 
 /// The notice and error summary at the top of a form page. The summary is announced and links

@@ -16,6 +16,8 @@ pub async fn keep_alive() -> Result<(), ServerFnError> {
 pub fn SessionTimeout(idle_seconds: u32, warning: String, stay: String) -> impl IntoView {
     let (show, set_show) = signal(false);
     let (generation, set_generation) = signal(0u32);
+    // Autosaving renews the session too: count down again from each save.
+    let _activity = window_event_listener_untyped(ACTIVITY_EVENT, move |_| set_generation.update(|g| *g += 1));
     // The page's own request renewed the session; count down from now.
     Effect::new(move |_| {
         let current = generation.get();
@@ -52,5 +54,115 @@ pub fn SessionTimeout(idle_seconds: u32, warning: String, stay: String) -> impl 
                 <button type="button" class="button" on:click=stay_logged_in autofocus>{stay.clone()}</button>
             </div>
         </Show>
+    }
+}
+
+/// Saves the homework form's draft a few seconds after the patient stops typing, and once
+/// more when they leave the page, and says when it last saved. Without JavaScript the form's
+/// own "save draft" button does the same.
+#[island]
+pub fn Autosave(enrolment: i64, position: usize, initial: String, saved: String, failed: String) -> impl IntoView {
+    let (status, set_status) = signal(initial);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| browser::watch_form(enrolment, position, saved.clone(), failed.clone(), set_status));
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (enrolment, position, saved, failed, set_status);
+    view! { <p class="autosave" role="status" aria-live="polite">{move || status.get()}</p> }
+}
+
+/// The name of the window event that tells the session-timeout warning the person is active.
+pub const ACTIVITY_EVENT: &str = "stegvis-activity";
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use std::{cell::Cell, rc::Rc, time::Duration};
+
+    use leptos::prelude::*;
+    use wasm_bindgen::{prelude::*, JsCast};
+    use web_sys::{FormData, HtmlFormElement, RequestInit, Response, UrlSearchParams};
+
+    const FORM_ID: &str = "homework-form";
+    const ENDPOINT: &str = "/api/autosave";
+
+    fn form_body() -> Option<UrlSearchParams> {
+        let form: HtmlFormElement = document().get_element_by_id(FORM_ID)?.dyn_into().ok()?;
+        let data = FormData::new_with_form(&form).ok()?;
+        UrlSearchParams::new_with_str_sequence_sequence(&data).ok()
+    }
+
+    async fn save() -> Option<String> {
+        let body = form_body()?;
+        let init = RequestInit::new();
+        init.set_method("POST");
+        init.set_body(&body);
+        let headers = web_sys::Headers::new().ok()?;
+        headers.set("Accept", "application/json").ok()?;
+        init.set_headers(&headers);
+        let response: Response = wasm_bindgen_futures::JsFuture::from(window().fetch_with_str_and_init(ENDPOINT, &init)).await.ok()?.dyn_into().ok()?;
+        if !response.ok() {
+            return None;
+        }
+        let text = wasm_bindgen_futures::JsFuture::from(response.text().ok()?).await.ok()?.as_string()?;
+        Some(text.trim_matches('"').to_string())
+    }
+
+    pub fn watch_form(_enrolment: i64, _position: usize, saved: String, failed: String, set_status: WriteSignal<String>) {
+        let Some(form) = document().get_element_by_id(FORM_ID) else { return };
+        let dirty = Rc::new(Cell::new(false));
+        let busy = Rc::new(Cell::new(false));
+        let mark = {
+            let dirty = dirty.clone();
+            Closure::<dyn Fn()>::new(move || dirty.set(true))
+        };
+        for event in ["input", "change"] {
+            let _ = form.add_event_listener_with_callback(event, mark.as_ref().unchecked_ref());
+        }
+        mark.forget();
+        // Leaving the page: hand what is unsaved to the browser to deliver.
+        let on_leave = {
+            let dirty = dirty.clone();
+            Closure::<dyn Fn()>::new(move || {
+                if dirty.get() {
+                    if let Some(body) = form_body() {
+                        let _ = window().navigator().send_beacon_with_opt_url_search_params(ENDPOINT, Some(&body));
+                    }
+                }
+            })
+        };
+        let _ = window().add_event_listener_with_callback("pagehide", on_leave.as_ref().unchecked_ref());
+        on_leave.forget();
+        // A submit sends the same answers; the beacon is not needed after it.
+        let on_submit = {
+            let dirty = dirty.clone();
+            Closure::<dyn Fn()>::new(move || dirty.set(false))
+        };
+        let _ = form.add_event_listener_with_callback("submit", on_submit.as_ref().unchecked_ref());
+        on_submit.forget();
+        let _ = set_interval_with_handle(
+            move || {
+                if !dirty.get() || busy.get() {
+                    return;
+                }
+                dirty.set(false);
+                busy.set(true);
+                let (dirty, busy, saved, failed) = (dirty.clone(), busy.clone(), saved.clone(), failed.clone());
+                leptos::task::spawn_local(async move {
+                    match save().await {
+                        Some(time) => {
+                            set_status.set(saved.replace("{time}", &time));
+                            if let Ok(event) = web_sys::Event::new(super::ACTIVITY_EVENT) {
+                                let _ = window().dispatch_event(&event);
+                            }
+                        }
+                        None => {
+                            set_status.set(failed);
+                            dirty.set(true);
+                        }
+                    }
+                    busy.set(false);
+                });
+            },
+            Duration::from_secs(3),
+        );
     }
 }

@@ -23,6 +23,7 @@ use crate::{
         admin::AdminPage,
         home::HomePage,
         patients::{PatientPage, PatientsPage},
+        programmes::{ModulePage, ProgrammePage, StaffHomeworkPage},
         sign_in::{ForgotPasswordPage, InvitationPage, LoginPage, ResetPasswordPage},
     },
 };
@@ -64,6 +65,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/invitation") view=InvitationPage ssr=SsrMode::Async/>
                         <Route path=path!("/patients") view=PatientsPage ssr=SsrMode::Async/>
                         <Route path=path!("/patients/:id") view=PatientPage ssr=SsrMode::Async/>
+                        <Route path=path!("/patients/:id/programmes/:enrolment/modules/:module") view=StaffHomeworkPage ssr=SsrMode::Async/>
+                        <Route path=path!("/programmes/:enrolment") view=ProgrammePage ssr=SsrMode::Async/>
+                        <Route path=path!("/programmes/:enrolment/modules/:module") view=ModulePage ssr=SsrMode::Async/>
                         <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
                         <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async/>
                         <Route path=path!("/access-log") view=AccessLogPage ssr=SsrMode::Async/>

@@ -2,8 +2,8 @@
 //! so nothing is lost) and the checked, typed answers of a submission.
 //!
 //! Form keys: `a.<field>` for a single value, `a.<field>.<n>` for item n of a list and
-//! `a.<field>.<n>.<column>` for a cell of row n (n from 0). A `choices` field posts its key once
-//! per ticked option.
+//! `a.<field>.<n>.<column>` for a cell of row n (n from 0). A `choices` field posts one key per
+//! ticked option, `<key>~<option>` (every key is posted at most once, so a form decodes into a map).
 
 use std::collections::BTreeMap;
 
@@ -46,6 +46,25 @@ pub enum AnswerProblem {
     TooManyItems { max: usize },
 }
 
+impl AnswerProblem {
+    /// A stable code with its numbers, e.g. `out_of_range:0:100`, that the interface words.
+    pub fn code(&self) -> String {
+        match self {
+            AnswerProblem::Required => "required".into(),
+            AnswerProblem::TooLong { max } => format!("too_long:{max}"),
+            AnswerProblem::NotAWholeNumber => "not_a_whole_number".into(),
+            AnswerProblem::OutOfRange { min, max } => format!("out_of_range:{min}:{max}"),
+            AnswerProblem::InvalidDate => "invalid_date".into(),
+            AnswerProblem::InvalidTime => "invalid_time".into(),
+            AnswerProblem::UnknownOption => "unknown_option".into(),
+            AnswerProblem::TooFewRows { min } => format!("too_few_rows:{min}"),
+            AnswerProblem::TooManyRows { max } => format!("too_many_rows:{max}"),
+            AnswerProblem::TooFewItems { min } => format!("too_few_items:{min}"),
+            AnswerProblem::TooManyItems { max } => format!("too_many_items:{max}"),
+        }
+    }
+}
+
 /// A refused value: the form key of the input it belongs to, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
@@ -77,10 +96,27 @@ pub fn value<'a>(raw: &'a RawAnswers, key: &str) -> &'a str {
     raw.iter().find(|(k, _)| k == key).map_or("", |(_, v)| v.as_str())
 }
 
-/// Every value posted under `key` (the ticked options of a `choices` field).
-pub fn values<'a>(raw: &'a RawAnswers, key: &str) -> impl Iterator<Item = &'a str> + 'a {
-    let key = key.to_string();
-    raw.iter().filter(move |(k, _)| *k == key).map(|(_, v)| v.as_str())
+/// Where the form remembers how many rows (or lines) the patient asked to see.
+pub fn count_key(field: &str) -> String {
+    format!("{PREFIX}{field}.count")
+}
+
+/// How many rows (or list lines) the form shows for a field: enough for what was typed, for
+/// what the patient asked for with "add", and for the minimum; never more than the maximum.
+pub fn shown(raw: &RawAnswers, field: &Field) -> usize {
+    let (min, max) = match &field.kind {
+        FieldKind::Rows { min_rows, max_rows, .. } => (*min_rows, *max_rows),
+        FieldKind::List { min_items, max_items, .. } => (*min_items, *max_items),
+        _ => return 1,
+    };
+    let typed = indices(raw, &field.id).last().map_or(0, |n| n + 1);
+    let asked = value(raw, &count_key(&field.id)).parse().unwrap_or(0);
+    typed.max(asked).max(min).max(1).min(max)
+}
+
+/// The key of one option's checkbox in a `choices` field.
+pub fn option_key(key: &str, option: &str) -> String {
+    format!("{key}~{option}")
 }
 
 /// The row or item numbers present for a `rows` or `list` field, ascending.
@@ -130,16 +166,13 @@ fn single(field: &Field, raw: &RawAnswers, key: &str, errors: &mut Vec<FieldErro
         None
     };
     if let FieldKind::Choices { options } = &field.kind {
-        let chosen: Vec<String> = values(raw, key).filter(|v| !v.is_empty()).map(str::to_string).collect();
-        if chosen.iter().any(|c| !options.iter().any(|o| &o.id == c)) {
-            return refuse(AnswerProblem::UnknownOption);
-        }
+        // Keys of options that do not exist are not answers and are ignored, like any stray key.
+        let chosen: Vec<String> =
+            options.iter().filter(|o| !value(raw, &option_key(key, &o.id)).is_empty()).map(|o| o.id.clone()).collect();
         if chosen.is_empty() {
             return if field.required { refuse(AnswerProblem::Required) } else { None };
         }
-        // Stored in the order of the options, once each.
-        let ordered = options.iter().filter(|o| chosen.contains(&o.id)).map(|o| o.id.clone()).collect();
-        return Some(Value::Many(ordered));
+        return Some(Value::Many(chosen));
     }
     let text = value(raw, key).trim();
     if text.is_empty() {
@@ -232,7 +265,8 @@ fn rows(
     let mut rows = Vec::new();
     for n in indices(raw, &field.id) {
         // A row counts once any of its cells holds something.
-        let filled = columns.iter().any(|c| values(raw, &cell_key(&field.id, n, &c.id)).any(|v| !v.trim().is_empty()));
+        let row_prefix = format!("{}.", item_key(&field.id, n));
+        let filled = raw.iter().any(|(k, v)| k.starts_with(&row_prefix) && !v.trim().is_empty());
         if !filled {
             continue;
         }

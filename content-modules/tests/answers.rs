@@ -91,11 +91,16 @@ fn choices_accept_only_their_options() {
         field("one", true, FieldKind::Choice { options: options(&["yes", "no"]) }),
         field("many", false, FieldKind::Choices { options: options(&["a", "b", "c"]) }),
     ]);
-    let ok = validate(&w, &raw(&[("a.one", "no"), ("a.many", "c"), ("a.many", "a"), ("a.many", "c")])).unwrap();
+    let ok = validate(&w, &raw(&[("a.one", "no"), ("a.many~c", "on"), ("a.many~a", "on"), ("a.many~b", ""), ("a.many~d", "on")])).unwrap();
     assert_eq!(ok["one"], Value::Text("no".into()));
-    assert_eq!(ok["many"], Value::Many(vec!["a".into(), "c".into()]), "in the options' order, once each");
-    assert_eq!(problems(&w, &[("a.one", "maybe"), ("a.many", "d")]), [("a.one".to_string(), UnknownOption), ("a.many".to_string(), UnknownOption)]);
+    assert_eq!(ok["many"], Value::Many(vec!["a".into(), "c".into()]), "ticked options in the options' order; unknown ones ignored");
+    assert_eq!(problems(&w, &[("a.one", "maybe")]), [("a.one".to_string(), UnknownOption)]);
     assert_eq!(problems(&w, &[]), [("a.one".to_string(), Required)]);
+    let required = sheet(vec![field("many", true, FieldKind::Choices { options: options(&["a", "b"]) })]);
+    assert_eq!(problems(&required, &[("a.many~x", "on")]), [("a.many".to_string(), Required)]);
+    // A ticked box alone makes a row count.
+    let rows = sheet(vec![field("r", false, FieldKind::Rows { min_rows: 0, max_rows: 2, sort_by: None, columns: vec![field("s", false, FieldKind::Choices { options: options(&["a", "b"]) })] })]);
+    assert_eq!(one(&rows, &[("a.r.3.s~b", "on")], "r").map(|v| matches!(v, Value::Rows(r) if r.len() == 1)), Some(true));
 }
 
 #[test]
@@ -132,7 +137,18 @@ fn rows_skip_empty_rows_check_each_cell_and_sort() {
 fn keys_that_are_not_answers_are_dropped_and_line_endings_made_uniform() {
     let form = vec![("token".to_string(), "x".to_string()), ("a.t".to_string(), "a\r\nb".to_string())];
     assert_eq!(answers::keep_answers(form), vec![("a.t".to_string(), "a\nb".to_string())]);
-    assert_eq!(answers::indices(&raw(&[("a.r.10.x", ""), ("a.r.2.x", ""), ("a.r.2.y", ""), ("a.rr.1", ""), ("a.r.z", "")]), "r"), [2, 10]);
+    assert_eq!(answers::indices(&raw(&[("a.r.10.x", ""), ("a.r.2.x", ""), ("a.r.2.y", ""), ("a.rr.1", ""), ("a.r.z", ""), ("a.r.count", "4")]), "r"), [2, 10]);
+}
+
+#[test]
+fn the_form_shows_enough_rows_and_never_too_many() {
+    let list = field("l", false, FieldKind::List { min_items: 2, max_items: 5, max_length: 10 });
+    assert_eq!(answers::shown(&raw(&[]), &list), 2, "the minimum");
+    assert_eq!(answers::shown(&raw(&[("a.l.2", "")]), &list), 3, "every line posted, even empty");
+    assert_eq!(answers::shown(&raw(&[("a.l.count", "4")]), &list), 4, "as many as asked for");
+    assert_eq!(answers::shown(&raw(&[("a.l.count", "9"), ("a.l.7", "x")]), &list), 5, "never above the maximum");
+    let rows = field("r", false, FieldKind::Rows { min_rows: 0, max_rows: 3, sort_by: None, columns: vec![] });
+    assert_eq!(answers::shown(&raw(&[]), &rows), 1, "at least one row to start in");
 }
 
 /// Every shipped worksheet accepts a complete, sensible set of answers and refuses an empty one
@@ -157,10 +173,15 @@ fn shipped_worksheets_accept_filled_answers() {
                 FieldKind::Rows { min_rows, columns, .. } => {
                     for n in 0..(*min_rows).max(1) {
                         for c in columns {
-                            pairs.push((answers::cell_key(&f.id, n, &c.id), sample(&c.kind)));
+                            let key = answers::cell_key(&f.id, n, &c.id);
+                            match &c.kind {
+                                FieldKind::Choices { options } => pairs.push((answers::option_key(&key, &options[0].id), "on".into())),
+                                kind => pairs.push((key, sample(kind))),
+                            }
                         }
                     }
                 }
+                FieldKind::Choices { options } => pairs.push((answers::option_key(&answers::key(&f.id), &options[0].id), "on".into())),
                 kind => pairs.push((answers::key(&f.id), sample(kind))),
             }
         }
@@ -177,7 +198,7 @@ fn sample(kind: &FieldKind) -> String {
         FieldKind::Rating { min, .. } => min.to_string(),
         FieldKind::Date => "2026-11-25".into(),
         FieldKind::Time => "08:30".into(),
-        FieldKind::Choice { options } | FieldKind::Choices { options } => options[0].id.clone(),
+        FieldKind::Choice { options } => options[0].id.clone(),
         _ => "Noe jeg skrev".into(),
     }
 }

@@ -21,7 +21,7 @@ pub struct Cli {
     pub config: Config,
 }
 
-#[derive(Subcommand, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Subcommand, Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     /// Migrate the database and serve the application (the default).
     Serve,
@@ -29,6 +29,18 @@ pub enum Command {
     Migrate,
     /// Load the demo organisations and print their log-ins (does nothing if they exist).
     SeedDemo,
+    /// Work with treatment content (programmes, modules, worksheets).
+    #[command(subcommand)]
+    Content(ContentCommand),
+}
+
+#[derive(Subcommand, Debug, Clone, PartialEq, Eq)]
+pub enum ContentCommand {
+    /// Validate a content folder and list every problem with its file and line.
+    Check {
+        /// The folder to check (default: CONTENT_DIR).
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -93,6 +105,11 @@ pub struct Config {
     /// Sender of notification mails. Keep it neutral: it must not reveal a mental-health service.
     #[arg(long, env = "MAIL_FROM", default_value = "Stegvis <no-reply@stegvis.invalid>")]
     pub mail_from: String,
+
+    /// Folder with the treatment content (programmes, modules, worksheets). The server
+    /// refuses to start if it is invalid; `stegvis content check` lists the problems.
+    #[arg(long, env = "CONTENT_DIR", default_value = "content-modules/content")]
+    pub content_dir: PathBuf,
 
     /// Log format: text for people, json for log collectors.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value = "text")]

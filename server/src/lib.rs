@@ -21,6 +21,7 @@ use stegvis_app::{shell, App};
 use stegvis_platform::{
     access::{Viewer, ORGANISATION_KEY},
     accounts::{Accounts, LoginLimits},
+    content::Content,
     db::Db,
     mail::{Outbox, Transport},
     tower_sessions::{cookie::SameSite, Expiry, ExpiredDeletion, Session, SessionManagerLayer},
@@ -37,12 +38,27 @@ use tower_http::{
     trace::{DefaultOnResponse, TraceLayer},
 };
 
-pub use config::{Cli, Command, Config, ConfigError};
+pub use config::{Cli, Command, Config, ConfigError, ContentCommand};
 pub use security::client_ip;
 
 /// Opens and migrates the database named by the configuration.
 pub async fn open_database(config: &Config) -> Result<Db, ConfigError> {
     Db::connect(&config.database_url).await.map_err(|e| ConfigError(e.to_string()))
+}
+
+/// Loads and validates a content folder; on failure every problem, one per line.
+pub fn check_content(dir: &std::path::Path) -> Result<stegvis_content::Library, ConfigError> {
+    stegvis_content::load(dir).map_err(|problems| {
+        let list: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
+        ConfigError(format!("the content in {} has {} problem(s):\n{}", dir.display(), problems.len(), list.join("\n")))
+    })
+}
+
+/// Loads the content folder (CONTENT_DIR) and stores any new programme snapshots.
+pub async fn open_content(config: &Config, db: &Db) -> Result<Arc<Content>, ConfigError> {
+    let library = check_content(&config.content_dir)?;
+    let content = Content::install(&db.pool, library).await.map_err(|e| ConfigError(format!("cannot store the content snapshots: {e}")))?;
+    Ok(Arc::new(content))
 }
 
 /// Loads who is asking (if anyone) once per request, for pages and server functions alike.
@@ -75,9 +91,9 @@ async fn health(State(db): State<Db>) -> Response {
 }
 
 /// The whole HTTP application over an opened database.
-pub fn router(config: &Config, db: Db) -> Result<Router, ConfigError> {
+pub fn router(config: &Config, db: Db, content: Arc<Content>) -> Result<Router, ConfigError> {
     let origin = config.origin()?;
-    let services = Services { db: db.clone(), public_origin: origin.clone() };
+    let services = Services { db: db.clone(), public_origin: origin.clone(), content };
     let idle = stegvis_app::IdleTimeout(config.session_idle_minutes * 60);
     let leptos_options = LeptosOptions::builder()
         .output_name("stegvis")
@@ -188,10 +204,11 @@ pub fn spawn_jobs(config: &Config, db: &Db, shutdown: watch::Receiver<bool>) -> 
 pub async fn serve(
     config: &Config,
     db: Db,
+    content: Arc<Content>,
     listener: TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ConfigError> {
-    let app = router(config, db.clone())?;
+    let app = router(config, db.clone(), content)?;
     let (stop_tx, stop_rx) = watch::channel(false);
     let jobs = spawn_jobs(config, &db, stop_rx)?;
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())

@@ -1,7 +1,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use stegvis_server::{config::LogFormat, seed, Cli, Command, Config};
+use stegvis_server::{config::LogFormat, seed, Cli, Command, Config, ContentCommand};
 use tokio::net::TcpListener;
 
 fn init_logging(format: LogFormat) {
@@ -37,11 +37,19 @@ fn print_demo_logins(config: &Config) {
 
 async fn run(cli: Cli) -> Result<(), String> {
     let config = cli.config;
+    let command = cli.command.unwrap_or(Command::Serve);
+    if let Command::Content(ContentCommand::Check { dir }) = &command {
+        let dir = dir.as_ref().unwrap_or(&config.content_dir);
+        let library = stegvis_server::check_content(dir).map_err(|e| e.to_string())?;
+        let modules: usize = library.programmes.iter().map(|p| p.modules.len()).sum();
+        println!("{}: valid ({} programmes, {modules} modules including optional ones)", dir.display(), library.programmes.len());
+        return Ok(());
+    }
     config.validate().map_err(|e| e.to_string())?;
     let db = stegvis_server::open_database(&config).await.map_err(|e| e.to_string())?;
-    let command = cli.command.unwrap_or(Command::Serve);
+    let content = stegvis_server::open_content(&config, &db).await.map_err(|e| e.to_string())?;
     if command == Command::SeedDemo || (command == Command::Serve && config.demo_data) {
-        seed::demo(&db, &config.origin().map_err(|e| e.to_string())?).await.map_err(|e| format!("could not load the demo data: {e}"))?;
+        seed::demo(&db, &content, &config.origin().map_err(|e| e.to_string())?).await.map_err(|e| format!("could not load the demo data: {e}"))?;
         print_demo_logins(&config);
     }
     if command != Command::Serve {
@@ -52,7 +60,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {} (LEPTOS_SITE_ADDR): {e}", config.addr))?;
     tracing::info!(addr = %config.addr, backend = ?db.backend, "Stegvis is serving on http://{}", config.addr);
-    stegvis_server::serve(&config, db, listener, shutdown).await.map_err(|e| e.to_string())
+    stegvis_server::serve(&config, db, content, listener, shutdown).await.map_err(|e| e.to_string())
 }
 
 #[tokio::main]

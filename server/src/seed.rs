@@ -3,6 +3,7 @@
 
 use stegvis_platform::{
     accounts::{self, NewInvitation},
+    content::Content,
     db::Db,
     now,
     org::{self, Role},
@@ -58,7 +59,7 @@ const ASSIGNMENTS: &[(&str, &str)] = &[
 ];
 
 /// Loads the demo data unless it is there already. Returns whether anything was added.
-pub async fn demo(db: &Db, public_origin: &str) -> Result<bool, Error> {
+pub async fn demo(db: &Db, _content: &Content, public_origin: &str) -> Result<bool, Error> {
     let pool = &db.pool;
     let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM organisations WHERE slug = $1")
         .bind(BERGVIK)

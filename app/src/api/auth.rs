@@ -106,7 +106,7 @@ pub async fn accept_invitation(
 ) -> Result<(), ServerFnError> {
     let outcome = async {
         let (user, had_password) =
-            accounts::accept_invitation(&services().db.pool, &token, &password, &password_repeat).await?;
+            accounts::accept_invitation(&services().db.pool, &services().content, &token, &password, &password_repeat).await?;
         if had_password {
             return redirect_with_notice("/login", "invitation_accepted").await;
         }

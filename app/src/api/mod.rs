@@ -6,6 +6,7 @@ pub mod account;
 pub mod admin;
 pub mod auth;
 pub mod patients;
+pub mod programmes;
 
 use leptos::prelude::*;
 use stegvis_platform::Error;

@@ -1,10 +1,14 @@
 //! The organisation administrator's page: staff, invitations, and the invitation form.
 
 use leptos::{prelude::*, server_fn::ServerFn};
-use stegvis_platform::{accounts, now, org::Role, patients, Error};
+use stegvis_content::ProgrammeKind;
+use stegvis_platform::{accounts, enrolments, now, org::Role, patients, Error};
 
 use crate::{
-    api::admin::Invite,
+    api::{
+        admin::Invite,
+        programmes::{SetPacing, SetWaitingList},
+    },
     components::{date, error_text, load, role_name, Choice, Field, FlashMessages, Heading, LanguageChoices, Table},
     context::{locale, require_viewer, services, Flash},
     i18n::*,
@@ -89,6 +93,64 @@ pub fn AdminPage() -> impl IntoView {
                             }).collect_view()}
                 </Table>
             </section>
+            {programme_settings(organisation_id).await?}
         })
+    })
+}
+
+/// Which programme new patients start in while they wait, and how each programme's modules
+/// open: after the therapist's feedback (ticked) or on the weekly schedule.
+async fn programme_settings(organisation_id: i64) -> Result<impl IntoView, Error> {
+    let i18n = locale();
+    let lang = i18n.as_str();
+    let services = services();
+    let pool = &services.db.pool;
+    let waiting = enrolments::waiting_list_programme(pool, organisation_id).await?;
+    let unguided = services.content.programmes().iter().filter(|(_, p)| p.kind == ProgrammeKind::Unguided).map(|(_, p)| {
+        view! { <option value=p.id.clone() selected=waiting.as_deref() == Some(p.id.as_str())>{p.title.get(lang).to_string()}</option> }
+    }).collect_view();
+    let mut pacing_forms = Vec::new();
+    for (_, programme) in services.content.programmes().iter().filter(|(_, p)| p.kind == ProgrammeKind::Guided) {
+        let mut conn = pool.acquire().await?;
+        let chosen = enrolments::pacing(&mut conn, organisation_id, &programme.id).await?;
+        let boxes = programme.modules.iter().filter(|m| !m.optional).enumerate().map(|(i, m)| {
+            let id = format!("feedback-{}-{}", programme.id, m.id);
+            let checked = chosen.get(&m.id).copied().unwrap_or(m.requires_feedback);
+            view! {
+                <div class="choice">
+                    <input type="checkbox" id=id.clone() name=format!("feedback~{}", m.id) value="on" checked=checked/>
+                    <label for=id>{format!("{}. {}", i + 1, m.title.get(lang))}</label>
+                </div>
+            }
+        }).collect_view();
+        pacing_forms.push(view! {
+            <form method="post" action=SetPacing::PATH class="stack">
+                <input type="hidden" name="programme" value=programme.id.clone()/>
+                <fieldset>
+                    <legend>{programme.title.get(lang).to_string()}</legend>
+                    {boxes}
+                </fieldset>
+                <button type="submit" class="button secondary">{td_string!(i18n, admin.save_pacing).to_string()}</button>
+            </form>
+        });
+    }
+    Ok(view! {
+        <section aria-labelledby="programmes-heading" id="programmes">
+            <h2 id="programmes-heading">{td_string!(i18n, admin.programmes).to_string()}</h2>
+            <form method="post" action=SetWaitingList::PATH class="stack card">
+                <div class="field">
+                    <label for="waiting-programme">{td_string!(i18n, admin.waiting_list).to_string()}</label>
+                    <p class="hint" id="waiting-hint">{td_string!(i18n, admin.waiting_list_hint).to_string()}</p>
+                    <select id="waiting-programme" name="programme" aria-describedby="waiting-hint">
+                        <option value="" selected=waiting.is_none()>{td_string!(i18n, admin.waiting_list_none).to_string()}</option>
+                        {unguided}
+                    </select>
+                </div>
+                <button type="submit" class="button secondary">{td_string!(i18n, admin.save_waiting_list).to_string()}</button>
+            </form>
+            <h3>{td_string!(i18n, admin.pacing).to_string()}</h3>
+            <p class="hint">{td_string!(i18n, admin.pacing_hint).to_string()}</p>
+            {pacing_forms}
+        </section>
     })
 }

@@ -1,13 +1,17 @@
 //! The home page: what each role starts its day with.
 
 use leptos::prelude::*;
-use stegvis_platform::{access::Viewer, org::Role, patients, Error};
+use stegvis_platform::{access::Viewer, enrolments, homework, org::Role, patients, Error};
 
 use crate::{
-    components::{load, FlashMessages, Heading},
+    api::programmes::{module_path, staff_homework_path},
+    components::{date, load, FlashMessages, Heading, Table},
     context::{locale, request_id, require_viewer, services, Flash},
     i18n::*,
-    pages::patients::PatientTable,
+    pages::{
+        patients::PatientTable,
+        programmes::{plan_link, ProgrammeFacts},
+    },
 };
 
 #[component]
@@ -38,8 +42,31 @@ async fn patient_home(viewer: &Viewer) -> Result<impl IntoView + use<>, Error> {
     let patient_id = membership.patient_id.ok_or(Error::NotFound)?;
     let mut conn = services().db.pool.acquire().await?;
     let me = patients::row(&mut conn, membership.organisation.id, patient_id).await?.ok_or(Error::NotFound)?;
+    let services = services();
+    let mut programmes = Vec::new();
+    for enrolment in enrolments::of_viewer(&services.db.pool, viewer).await? {
+        let overview = enrolments::overview(&services.db.pool, &services.content, enrolment).await?;
+        let lang = i18n.as_str();
+        let id = overview.enrolment.id;
+        let next = overview.current().map(|m| {
+            let title = overview.programme.module(m.position).map(|x| x.title.get(lang).to_string()).unwrap_or_default();
+            view! { <p><a class="button" href=module_path(id, m.position)>{td_string!(i18n, programme.continue_with).replace("{title}", &title)}</a></p> }
+        });
+        let plan = plan_link(&overview).map(|href| view! { <p><a href=href>{td_string!(i18n, programme.my_plan).to_string()}</a></p> });
+        let heading_id = format!("programme-{id}");
+        let labelled_by = heading_id.clone();
+        programmes.push(view! {
+            <section aria-labelledby=labelled_by class="card">
+                <h2 id=heading_id><a href=format!("/programmes/{id}")>{overview.programme.title.get(lang).to_string()}</a></h2>
+                <ProgrammeFacts overview=overview.clone()/>
+                {next}
+                {plan}
+            </section>
+        });
+    }
     Ok(view! {
         <p>{td_string!(i18n, home.patient_intro).to_string()}</p>
+        {programmes}
         <section aria-labelledby="guide-heading" class="card">
             <h2 id="guide-heading">{td_string!(i18n, home.patient_guided_by).to_string()}</h2>
             {if me.therapists.is_empty() {
@@ -55,6 +82,36 @@ async fn staff_home(viewer: &Viewer) -> Result<impl IntoView + use<>, Error> {
     let i18n = locale();
     let pool = &services().db.pool;
     let organisation_id = viewer.organisation_id()?;
+    let waiting = if viewer.has(Role::Therapist) || viewer.has(Role::TeamLead) {
+        let mine = (!viewer.has(Role::TeamLead)).then_some(viewer.user.id);
+        let rows = homework::waiting_for_feedback(pool, organisation_id, mine).await?;
+        Some(view! {
+            <section aria-labelledby="waiting-heading">
+                <h2 id="waiting-heading">{td_string!(i18n, home.waiting_title).to_string()}</h2>
+                {if rows.is_empty() {
+                    view! { <p>{td_string!(i18n, home.waiting_empty).to_string()}</p> }.into_any()
+                } else {
+                    view! {
+                        <Table headings=vec![
+                            td_string!(i18n, patients.name).to_string(),
+                            td_string!(i18n, programme.module).to_string(),
+                            td_string!(i18n, home.waiting_since).to_string(),
+                        ]>
+                            {rows.into_iter().map(|w| view! {
+                                <tr>
+                                    <td><a href=staff_homework_path(w.patient_id, w.enrolment_id, w.position as usize)>{w.patient_name}</a></td>
+                                    <td>{w.position}</td>
+                                    <td>{date(w.submitted_at)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </Table>
+                    }.into_any()
+                }}
+            </section>
+        })
+    } else {
+        None
+    };
     let caseload = if viewer.has(Role::Therapist) {
         let rows = patients::list_as(pool, viewer, Role::Therapist, &request_id()).await?;
         Some(view! {
@@ -93,5 +150,5 @@ async fn staff_home(viewer: &Viewer) -> Result<impl IntoView + use<>, Error> {
             </section>
         }
     });
-    Ok(view! { {caseload} {team} {admin} })
+    Ok(view! { {waiting} {caseload} {team} {admin} })
 }

@@ -4,4 +4,6 @@ pub mod account;
 pub mod admin;
 pub mod home;
 pub mod patients;
+pub mod programmes;
 pub mod sign_in;
+pub mod worksheet;

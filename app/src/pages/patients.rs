@@ -88,6 +88,7 @@ pub fn PatientPage() -> impl IntoView {
         } else {
             None
         };
+        let programmes = crate::pages::programmes::patient_programmes(&access, &flash).await?;
         let none = td_string!(i18n, patients.none).to_string();
         let p = record.patient;
         Ok(view! {
@@ -102,6 +103,7 @@ pub fn PatientPage() -> impl IntoView {
                 <dt>{td_string!(i18n, patients.since).to_string()}</dt><dd>{date(p.created_at)}</dd>
             </dl>
             {assign}
+            {programmes}
         })
     })
 }

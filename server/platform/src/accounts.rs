@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::{AnyPool, FromRow};
 
 use crate::{
+    content::Content,
     mail::{self, Mail},
     now,
     org::Role,
@@ -402,7 +403,7 @@ pub async fn open_invitation(pool: &AnyPool, token: &str) -> Result<Option<(Invi
 /// Accepts an invitation: creates the person (or finds them) and grants the role. A person
 /// without a password must set one here; one who has a password keeps it, and the second value
 /// returned is true: they log in as usual rather than by the link.
-pub async fn accept_invitation(pool: &AnyPool, token: &str, password: &str, repeated: &str) -> Result<(User, bool)> {
+pub async fn accept_invitation(pool: &AnyPool, content: &Content, token: &str, password: &str, repeated: &str) -> Result<(User, bool)> {
     let (invitation, has_password) =
         open_invitation(pool, token).await?.ok_or_else(|| Error::invalid("token", "link_expired"))?;
     if !has_password {
@@ -435,6 +436,14 @@ pub async fn accept_invitation(pool: &AnyPool, token: &str, password: &str, repe
         None => create_user(&mut tx, &invitation.email, &invitation.display_name, Some(password), &invitation.locale).await?,
     };
     grant_role(&mut tx, user_id, invitation.organisation_id, role).await?;
+    if role == Role::Patient {
+        let patient_id: i64 = sqlx::query_scalar("SELECT id FROM patients WHERE user_id = $1 AND organisation_id = $2")
+            .bind(user_id)
+            .bind(invitation.organisation_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        crate::enrolments::enrol_from_waiting_list(&mut tx, content, invitation.organisation_id, patient_id).await?;
+    }
     tx.commit().await?;
     Ok((user_by_id(pool, user_id).await?.ok_or(Error::NotFound)?, has_password))
 }

@@ -13,6 +13,13 @@ pub enum Action {
     AssignTherapist,
     /// A list of patients (names only) was shown; written with no patient id.
     ListPatients,
+    Enrol,
+    ViewProgramme,
+    ViewHomework,
+    WriteFeedback,
+    OpenModule,
+    AddModule,
+    EndEnrolment,
 }
 
 impl Action {
@@ -21,6 +28,13 @@ impl Action {
             Action::ViewPatient => "view_patient",
             Action::AssignTherapist => "assign_therapist",
             Action::ListPatients => "list_patients",
+            Action::Enrol => "enrol",
+            Action::ViewProgramme => "view_programme",
+            Action::ViewHomework => "view_homework",
+            Action::WriteFeedback => "write_feedback",
+            Action::OpenModule => "open_module",
+            Action::AddModule => "add_module",
+            Action::EndEnrolment => "end_enrolment",
         }
     }
 }

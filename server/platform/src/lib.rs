@@ -5,8 +5,12 @@
 pub mod access;
 pub mod accounts;
 pub mod audit;
+pub mod content;
+pub mod dates;
 pub mod db;
+pub mod enrolments;
 pub mod error;
+pub mod homework;
 pub mod mail;
 pub mod org;
 pub mod patients;
@@ -33,6 +37,8 @@ pub struct Services {
     pub db: db::Db,
     /// Scheme, host and port the public reaches us at, e.g. `https://stegvis.kommune.no`.
     pub public_origin: String,
+    /// The treatment content: programmes for new enrolments and the snapshots enrolments use.
+    pub content: std::sync::Arc<content::Content>,
 }
 
 /// The person behind a request, loaded once per request by the server's middleware.

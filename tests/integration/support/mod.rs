@@ -75,6 +75,7 @@ impl Cleanup {
 pub struct TestServer {
     pub base: String,
     pub db: Db,
+    pub content: std::sync::Arc<stegvis_platform::content::Content>,
     pub config: Config,
     pub mail_dir: PathBuf,
     stop: Option<oneshot::Sender<()>>,
@@ -93,6 +94,8 @@ pub fn config(database_url: &str, mail_dir: &std::path::Path, extra: &[&str]) ->
         mail_dir.display().to_string(),
         "--site-root".into(),
         "target/site".into(),
+        "--content-dir".into(),
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../content-modules/content").into(),
     ];
     args.extend(extra.iter().map(|s| s.to_string()));
     use clap::Parser;
@@ -110,16 +113,17 @@ impl TestServer {
         config.public_origin = base.clone();
         config.addr = addr;
         let db = Db::connect(database_url).await.expect("database opens");
+        let content = stegvis_server::open_content(&config, &db).await.expect("the shipped content loads");
         let (stop, stopped) = oneshot::channel::<()>();
-        let (c, d) = (config.clone(), db.clone());
+        let (c, d, k) = (config.clone(), db.clone(), content.clone());
         let task = tokio::spawn(async move {
-            stegvis_server::serve(&c, d, listener, async {
+            stegvis_server::serve(&c, d, k, listener, async {
                 let _ = stopped.await;
             })
             .await
             .expect("server runs");
         });
-        TestServer { base, db, config, mail_dir, stop: Some(stop), task: Some(task) }
+        TestServer { base, db, content, config, mail_dir, stop: Some(stop), task: Some(task) }
     }
 
     /// A new server on a fresh database with the demo organisations; None if the backend is
@@ -132,7 +136,7 @@ impl TestServer {
         let (url, cleanup) = fresh_database(backend).await?;
         let mail_dir = std::env::temp_dir().join(unique("stegvis-mail"));
         let server = TestServer::on(&url, mail_dir, extra).await;
-        seed::demo(&server.db, &server.base).await.expect("demo data loads");
+        seed::demo(&server.db, &server.content, &server.base).await.expect("demo data loads");
         Some((server, cleanup))
     }
 

@@ -1,0 +1,93 @@
+//! Calendar dates as the services live them: in Europe/Oslo. Programme weeks, opening dates and
+//! "days left" are counted in Oslo dates, not UTC ones (a module due Monday opens at midnight
+//! in Norway, not at 01:00 or 02:00).
+
+use time::{Date, Month, OffsetDateTime, UtcOffset};
+
+/// The Oslo calendar date at a Unix time.
+pub fn oslo_date(unix: i64) -> Date {
+    let utc = OffsetDateTime::from_unix_timestamp(unix).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    utc.to_offset(oslo_offset(utc)).date()
+}
+
+/// The Oslo wall-clock hour and minute at a Unix time.
+pub fn oslo_clock(unix: i64) -> (u8, u8) {
+    let utc = OffsetDateTime::from_unix_timestamp(unix).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let local = utc.to_offset(oslo_offset(utc));
+    (local.hour(), local.minute())
+}
+
+pub fn today() -> Date {
+    oslo_date(crate::now())
+}
+
+/// CET, or CEST between 01:00 UTC on the last Sundays of March and October (the EU rule,
+/// which Norway follows).
+fn oslo_offset(utc: OffsetDateTime) -> UtcOffset {
+    let year = utc.year();
+    let change = |month| {
+        let last = Date::from_calendar_date(year, month, 31).expect("March and October have 31 days");
+        let sunday = last - time::Duration::days(last.weekday().number_days_from_sunday() as i64);
+        sunday.with_hms(1, 0, 0).expect("valid time").assume_utc()
+    };
+    let summer = utc >= change(Month::March) && utc < change(Month::October);
+    UtcOffset::from_hms(if summer { 2 } else { 1 }, 0, 0).expect("valid offset")
+}
+
+/// `YYYY-MM-DD`, the form dates are stored and posted in.
+pub fn format(date: Date) -> String {
+    format!("{:04}-{:02}-{:02}", date.year(), date.month() as u8, date.day())
+}
+
+pub fn parse(text: &str) -> Option<Date> {
+    let iso = stegvis_content::answers::parse_date(text)?;
+    let (y, rest) = iso.split_once('-')?;
+    let (m, d) = rest.split_once('-')?;
+    Date::from_calendar_date(y.parse().ok()?, Month::try_from(m.parse::<u8>().ok()?).ok()?, d.parse().ok()?).ok()
+}
+
+pub fn add_days(date: Date, days: i64) -> Date {
+    date + time::Duration::days(days)
+}
+
+/// Whole days from `from` to `to` (negative when `to` is earlier).
+pub fn days_between(from: Date, to: Date) -> i64 {
+    (to - from).whole_days()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unix(text: &str) -> i64 {
+        OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).unwrap().unix_timestamp()
+    }
+
+    #[test]
+    fn oslo_midnight_is_the_date_line_in_winter_and_summer() {
+        assert_eq!(format(oslo_date(unix("2026-01-14T22:59:59Z"))), "2026-01-14");
+        assert_eq!(format(oslo_date(unix("2026-01-14T23:00:00Z"))), "2026-01-15");
+        assert_eq!(format(oslo_date(unix("2026-07-14T21:59:59Z"))), "2026-07-14");
+        assert_eq!(format(oslo_date(unix("2026-07-14T22:00:00Z"))), "2026-07-15");
+        assert_eq!(oslo_clock(unix("2026-01-14T13:05:00Z")), (14, 5));
+        assert_eq!(oslo_clock(unix("2026-07-14T13:05:00Z")), (15, 5));
+    }
+
+    #[test]
+    fn summer_time_starts_and_ends_on_the_last_sundays_at_one_utc() {
+        // 2026: 29 March and 25 October.
+        assert_eq!(oslo_offset(OffsetDateTime::from_unix_timestamp(unix("2026-03-29T00:59:59Z")).unwrap()).whole_hours(), 1);
+        assert_eq!(oslo_offset(OffsetDateTime::from_unix_timestamp(unix("2026-03-29T01:00:00Z")).unwrap()).whole_hours(), 2);
+        assert_eq!(oslo_offset(OffsetDateTime::from_unix_timestamp(unix("2026-10-25T00:59:59Z")).unwrap()).whole_hours(), 2);
+        assert_eq!(oslo_offset(OffsetDateTime::from_unix_timestamp(unix("2026-10-25T01:00:00Z")).unwrap()).whole_hours(), 1);
+    }
+
+    #[test]
+    fn parse_and_count() {
+        let d = parse("2026-11-25").unwrap();
+        assert_eq!(parse("25.11.2026"), Some(d));
+        assert_eq!(parse("2026-02-30"), None);
+        assert_eq!(format(add_days(d, 7)), "2026-12-02");
+        assert_eq!(days_between(d, add_days(d, -3)), -3);
+    }
+}
