@@ -47,6 +47,9 @@ async fn run(cli: Cli) -> Result<(), String> {
     }
     config.validate().map_err(|e| e.to_string())?;
     let db = stegvis_server::open_database(&config).await.map_err(|e| e.to_string())?;
+    if command == Command::Migrate {
+        return Ok(());
+    }
     let content = stegvis_server::open_content(&config, &db).await.map_err(|e| e.to_string())?;
     if command == Command::SeedDemo || (command == Command::Serve && config.demo_data) {
         seed::demo(&db, &content, &config.origin().map_err(|e| e.to_string())?).await.map_err(|e| format!("could not load the demo data: {e}"))?;

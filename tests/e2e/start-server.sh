@@ -28,6 +28,7 @@ export LEPTOS_SITE_ADDR="127.0.0.1:$PORT"
 export PUBLIC_ORIGIN="http://127.0.0.1:$PORT"
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$ROOT/target/site}"
 export MAIL_DIR="$E2E_DIR/mail"
+export CONTENT_DIR="$ROOT/content-modules/content"
 export STEGVIS_DEMO_DATA=1
 export LOGIN_LIMIT_PER_IP=1000
 unset SMTP_URL

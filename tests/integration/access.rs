@@ -43,6 +43,8 @@ enum Outcome {
     Redirected,
     NotFound,
     Forbidden,
+    /// A background request (autosave) that could not be done: 409, nothing saved.
+    Refused,
 }
 use Outcome::*;
 
@@ -53,6 +55,7 @@ fn outcome(r: &Response) -> Outcome {
         302 | 303 => Redirected,
         404 => NotFound,
         403 => Forbidden,
+        409 => Refused,
         other => panic!("unexpected status {other}"),
     }
 }
@@ -69,6 +72,10 @@ const PAGES: &[(&str, [Outcome; 7])] = &[
     ("/admin", [ToLogin, NotFound, Forbidden, Forbidden, Forbidden, Shown, Shown]),
     ("/settings", [ToLogin, Shown, Shown, Shown, Shown, Shown, Shown]),
     ("/access-log", [ToLogin, Shown, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden]),
+    // A patient's own programme: nobody else's, whoever asks.
+    ("/programmes/{enrolment}", [ToLogin, Shown, NotFound, NotFound, NotFound, NotFound, NotFound]),
+    ("/programmes/{enrolment}/modules/{module}", [ToLogin, Shown, NotFound, NotFound, NotFound, NotFound, NotFound]),
+    ("/patients/{id}/programmes/{enrolment}/modules/{module}", [ToLogin, NotFound, Shown, Forbidden, Shown, Forbidden, NotFound]),
 ];
 
 /// Server functions: the form posted and one outcome per actor.
@@ -96,6 +103,38 @@ fn server_functions(ids: &Ids) -> Vec<(&'static str, Vec<(&'static str, String)>
             vec![("patient_id", ids.patient.to_string()), ("therapist_id", ids.unassigned_therapist.to_string())],
             [ToLogin, NotFound, Forbidden, Forbidden, Redirected, Forbidden, NotFound],
         ),
+        (
+            "/api/homework",
+            vec![("enrolment", ids.enrolment.to_string()), ("module", s("5")), ("pages", s("7")), ("action", s("save")), ("a.exercises.0.exercise", s("Snurre på stolen"))],
+            [ToLogin, Redirected, NotFound, NotFound, NotFound, NotFound, NotFound],
+        ),
+        (
+            "/api/autosave",
+            vec![("enrolment", ids.enrolment.to_string()), ("module", s("5")), ("a.exercises.0.exercise", s("Snurre på stolen"))],
+            [Refused, Shown, Refused, Refused, Refused, Refused, Refused],
+        ),
+        (
+            "/api/feedback",
+            vec![("enrolment", ids.enrolment.to_string()), ("module", s("4")), ("body", s("Bra jobbet."))],
+            [ToLogin, NotFound, Redirected, Forbidden, Forbidden, Forbidden, NotFound],
+        ),
+        (
+            "/api/open-module",
+            vec![("enrolment", ids.enrolment.to_string()), ("module", s("9"))],
+            [ToLogin, NotFound, Redirected, Forbidden, Forbidden, Forbidden, NotFound],
+        ),
+        (
+            "/api/end-programme",
+            vec![("enrolment", ids.unassigned_enrolment.to_string())],
+            [ToLogin, NotFound, Forbidden, Forbidden, Redirected, Forbidden, NotFound],
+        ),
+        (
+            "/api/enrol",
+            vec![("patient_id", ids.patient.to_string()), ("programme", s("depression")), ("start_date", ids.today.clone())],
+            [ToLogin, NotFound, Redirected, Forbidden, Redirected, Forbidden, NotFound],
+        ),
+        ("/api/pacing", vec![("programme", s("panic")), ("feedback~introduction", s("on"))], [ToLogin, NotFound, Forbidden, Forbidden, Forbidden, Redirected, Redirected]),
+        ("/api/waiting-list", vec![("programme", s("waiting-list"))], [ToLogin, NotFound, Forbidden, Forbidden, Forbidden, Redirected, Redirected]),
     ]
 }
 
@@ -106,7 +145,14 @@ struct Ids {
     patient: i64,
     unassigned_therapist: i64,
     other_organisation: i64,
+    /// The patient's panic programme (module 4 reviewed, module 5 open).
+    enrolment: i64,
+    /// A waiting-list enrolment of a patient nobody is assigned to yet.
+    unassigned_enrolment: i64,
+    today: String,
 }
+
+const ENROLMENT_OF: &str = "SELECT e.id FROM enrolments e JOIN patients p ON p.id = e.patient_id JOIN users u ON u.id = p.user_id WHERE u.email = $1";
 
 async fn as_actor(server: &TestServer, actor: Actor) -> Browser {
     let b = server.client();
@@ -122,6 +168,9 @@ async fn every_route_and_function_for_every_role(backend: Backend) {
         patient: server.patient_id("pasient@stegvis.demo").await,
         unassigned_therapist: server.id_of("SELECT id FROM users WHERE email = $1", "ola.berg@stegvis.demo").await,
         other_organisation: server.id_of("SELECT id FROM organisations WHERE slug = $1", "fjordheim-dps").await,
+        enrolment: server.id_of(ENROLMENT_OF, "pasient@stegvis.demo").await,
+        unassigned_enrolment: server.id_of(ENROLMENT_OF, "thomas.vik@stegvis.demo").await,
+        today: stegvis_platform::dates::format(stegvis_platform::dates::today()),
     };
 
     // The table must name every route the app has, and every server function.
@@ -142,7 +191,7 @@ async fn every_route_and_function_for_every_role(backend: Backend) {
     for (i, actor) in ACTORS.into_iter().enumerate() {
         let b = as_actor(&server, actor).await;
         for (path, expected) in PAGES {
-            let url = path.replace("{id}", &ids.patient.to_string());
+            let url = path.replace("{id}", &ids.patient.to_string()).replace("{enrolment}", &ids.enrolment.to_string()).replace("{module}", "1");
             let got = outcome(&b.get(&url).await);
             if got != expected[i] {
                 failures.push(format!("GET {url} as {actor:?}: expected {:?}, got {got:?}", expected[i]));
@@ -168,6 +217,9 @@ async fn every_route_and_function_for_every_role(backend: Backend) {
     }
     assert!(failures.is_empty(), "access policy violated:\n{}", failures.join("\n"));
 
+    // The therapist's and team lead's enrolments: the second was refused as a duplicate.
+    assert_eq!(server.scalar(&format!("SELECT COUNT(*) FROM enrolments e JOIN programme_versions v ON v.id = e.programme_version_id WHERE e.patient_id = {} AND v.programme_id = 'depression'", ids.patient)).await, 1);
+    assert_eq!(server.scalar(&format!("SELECT COUNT(*) FROM enrolments WHERE id = {} AND ended_at IS NOT NULL", ids.unassigned_enrolment)).await, 1);
     // Only the permitted changes happened: two invitations (one per organisation's admin) and
     // the team lead's assignment.
     assert_eq!(server.scalar("SELECT COUNT(*) FROM invitations WHERE email = 'new.person@stegvis.demo'").await, 2);

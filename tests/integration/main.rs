@@ -5,4 +5,5 @@ mod access;
 mod accounts;
 mod audit;
 mod hardening;
+mod programmes;
 mod sessions;

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use stegvis_content::answers::{self, RawAnswers};
 use stegvis_platform::{
+    access::PatientAccess,
     enrolments::{self, Enrolment, Overview},
     homework::{self, Submitted},
     org::Role,
@@ -62,7 +63,10 @@ pub async fn save_homework(#[server(flatten)] form: BTreeMap<String, String>) ->
     let enrolment_id: i64 = number(&form, "enrolment").unwrap_or_default();
     let position: usize = number(&form, "module").unwrap_or_default();
     let pages: usize = number(&form, "pages").unwrap_or(1);
-    let back = homework_path(enrolment_id, position, pages);
+    // Errors come back without the #homework fragment: a fragment would stop the browser
+    // from moving the focus to the error summary (autofocus).
+    let back = format!("{}?page={pages}", module_path(enrolment_id, position));
+    let done = homework_path(enrolment_id, position, pages);
     let action = form.get("action").cloned().unwrap_or_default();
     let mut raw = answers::keep_answers(form);
     if viewer().is_none() {
@@ -72,7 +76,7 @@ pub async fn save_homework(#[server(flatten)] form: BTreeMap<String, String>) ->
         if let Ok(s) = session().await {
             let _ = s.insert(PENDING_KEY, pending).await;
         }
-        leptos_axum::redirect(&format!("/login?expired=1&next={}", url_encode(&module_path(enrolment_id, position))));
+        leptos_axum::redirect(&format!("/login?expired=1&next={}", url_encode(&back)));
         return Ok(());
     }
     let outcome = async {
@@ -92,10 +96,10 @@ pub async fn save_homework(#[server(flatten)] form: BTreeMap<String, String>) ->
                 Submitted::New(_) => "homework_submitted",
                 Submitted::Already(_) => "homework_already_submitted",
             };
-            return redirect_with_notice(&back, notice).await;
+            return redirect_with_notice(&done, notice).await;
         }
         homework::save_draft(pool, &overview, position, raw).await?;
-        redirect_with_notice(&back, "draft_saved").await
+        redirect_with_notice(&done, "draft_saved").await
     }
     .await;
     respond(&back, vec![], outcome).await
@@ -125,12 +129,17 @@ pub async fn autosave(#[server(flatten)] form: BTreeMap<String, String>) -> Resu
     }
 }
 
-/// A staff member's view of one enrolment, with the access to audit.
-async fn staff_overview(enrolment_id: i64) -> Result<(Overview, stegvis_platform::access::PatientAccess), Error> {
+/// A staff member's view of one enrolment, with the access to audit. `own_patient`: the act
+/// is one for the patient's own therapist only.
+async fn staff_overview(enrolment_id: i64, own_patient: bool) -> Result<(Overview, PatientAccess), Error> {
     let viewer = require_viewer()?;
     let services = services();
-    let (enrolment, access) = enrolments::of_staff(&services.db.pool, &viewer, enrolment_id).await?;
-    let overview = enrolments::overview(&services.db.pool, &services.content, enrolment).await?;
+    let pool = &services.db.pool;
+    let (enrolment, mut access) = enrolments::of_staff(pool, &viewer, enrolment_id).await?;
+    if own_patient {
+        access = viewer.assigned_therapist(pool, enrolment.patient_id).await?;
+    }
+    let overview = enrolments::overview(pool, &services.content, enrolment).await?;
     Ok((overview, access))
 }
 
@@ -142,7 +151,7 @@ fn patient_page(enrolment: &Enrolment) -> String {
 pub async fn give_feedback(enrolment: i64, module: usize, body: String, #[server(default)] open_next: String) -> Result<(), ServerFnError> {
     let mut back = String::from("/");
     let outcome = async {
-        let (overview, access) = staff_overview(enrolment).await?;
+        let (overview, access) = staff_overview(enrolment, true).await?;
         back = staff_homework_path(access.patient_id, enrolment, module);
         homework::give_feedback(&services().db.pool, &access, &overview, module, &body, !open_next.is_empty(), &request_id()).await?;
         redirect_with_notice(&back, "feedback_sent").await
@@ -156,11 +165,8 @@ pub async fn give_feedback(enrolment: i64, module: usize, body: String, #[server
 pub async fn open_module(enrolment: i64, module: usize) -> Result<(), ServerFnError> {
     let mut back = String::from("/");
     let outcome = async {
-        let (overview, access) = staff_overview(enrolment).await?;
+        let (overview, access) = staff_overview(enrolment, true).await?;
         back = patient_page(&overview.enrolment);
-        if access.acting_role != Role::Therapist {
-            return Err(Error::Forbidden);
-        }
         let services = services();
         let pool = &services.db.pool;
         match overview.module(module) {
@@ -180,7 +186,7 @@ pub async fn open_module(enrolment: i64, module: usize) -> Result<(), ServerFnEr
 pub async fn end_programme(enrolment: i64) -> Result<(), ServerFnError> {
     let mut back = String::from("/");
     let outcome = async {
-        let (overview, access) = staff_overview(enrolment).await?;
+        let (overview, access) = staff_overview(enrolment, false).await?;
         back = patient_page(&overview.enrolment);
         enrolments::end(&services().db.pool, &access, &overview.enrolment, &request_id()).await?;
         redirect_with_notice(&back, "programme_ended").await

@@ -39,7 +39,6 @@ fn action_text(code: &str) -> String {
         "view_patient" => td_string!(i18n, actions.view_patient),
         "assign_therapist" => td_string!(i18n, actions.assign_therapist),
         "enrol" => td_string!(i18n, actions.enrol),
-        "view_programme" => td_string!(i18n, actions.view_programme),
         "view_homework" => td_string!(i18n, actions.view_homework),
         "write_feedback" => td_string!(i18n, actions.write_feedback),
         "open_module" => td_string!(i18n, actions.open_module),

@@ -88,7 +88,10 @@ pub fn PatientPage() -> impl IntoView {
         } else {
             None
         };
-        let programmes = crate::pages::programmes::patient_programmes(&access, &flash).await?;
+        let programmes = {
+            let own_patient = viewer.assigned_therapist(pool, access.patient_id).await.is_ok();
+            crate::pages::programmes::patient_programmes(&access, own_patient, &flash).await?
+        };
         let none = td_string!(i18n, patients.none).to_string();
         let p = record.patient;
         Ok(view! {

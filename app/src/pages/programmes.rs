@@ -9,7 +9,6 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use stegvis_content::{Module, ProgrammeKind};
 use stegvis_platform::{
     access::PatientAccess,
-    audit,
     enrolments::{self, ModuleState, ModuleStatus, Overview},
     homework::{self, Submission},
     org::Role,
@@ -194,6 +193,7 @@ pub fn ModulePage() -> impl IntoView {
             }
             .into_any());
         }
+        let pending_saved = save_pending(&overview, position).await?;
         let pages = module.pages.len();
         let page_number = asked_page.clamp(1, pages);
         let page = &module.pages[page_number - 1];
@@ -221,6 +221,7 @@ pub fn ModulePage() -> impl IntoView {
             {back}
             <p class="module-label">{label}</p>
             <h1>{module.title.get(lang).to_string()}</h1>
+            {pending_saved.then(|| view! { <p class="notice" role="status">{crate::components::notice_text("pending_saved")}</p> })}
             <nav aria-label=td_string!(i18n, programme.pages_label).to_string() class="page-list">
                 <p>{where_am_i}</p>
                 <ol>{page_list}</ol>
@@ -262,21 +263,8 @@ async fn homework_section(overview: &Overview, state: &ModuleState, module: &Mod
     if overview.ended {
         return Ok(Some(view! { <section id="homework" class="homework"><h2>{heading}</h2><p>{td_string!(i18n, programme.ended).to_string()}</p></section> }.into_any()));
     }
-    let mut notice = None;
-    // What they typed before their session ran out (see the homework server function).
-    if let Ok(s) = session().await {
-        if let Ok(Some(pending)) = s.remove::<PendingHomework>(PENDING_KEY).await {
-            if pending.enrolment_id == overview.enrolment.id && pending.position == position {
-                homework::save_draft(pool, overview, position, pending.answers).await?;
-                notice = Some("pending_saved".to_string());
-            }
-        }
-    }
     let draft = homework::draft(pool, overview.enrolment.id, position).await?;
-    let mut flash = Flash::take().await;
-    if notice.is_some() {
-        flash.notice = notice;
-    }
+    let flash = Flash::take().await;
     let state = FormState {
         enrolment_id: overview.enrolment.id,
         position,
@@ -299,6 +287,18 @@ async fn homework_section(overview: &Overview, state: &ModuleState, module: &Mod
         }
         .into_any(),
     ))
+}
+
+/// Saves what the patient typed before their session ran out (see the homework server
+/// function) as their draft of this module. True when there was something to save.
+async fn save_pending(overview: &Overview, position: usize) -> Result<bool, Error> {
+    let Ok(session) = session().await else { return Ok(false) };
+    let Ok(Some(pending)) = session.remove::<PendingHomework>(PENDING_KEY).await else { return Ok(false) };
+    if pending.enrolment_id != overview.enrolment.id || pending.position != position || overview.ended {
+        return Ok(false);
+    }
+    homework::save_draft(&services().db.pool, overview, position, pending.answers).await?;
+    Ok(true)
 }
 
 /// Submitted homework with its feedback (or word that it is waiting for it).
@@ -327,18 +327,15 @@ fn SubmissionView(submission: Submission, guided: bool) -> impl IntoView {
 
 /// A patient's programmes on their record page: for every enrolment its modules, with links to
 /// submitted homework and the therapist's actions; and the form to enrol them in a programme.
-pub async fn patient_programmes(access: &PatientAccess, flash: &Flash) -> Result<impl IntoView + use<>, Error> {
+/// `own_patient`: the viewer is the patient's own therapist (may open and add modules).
+pub async fn patient_programmes(access: &PatientAccess, own_patient: bool, flash: &Flash) -> Result<impl IntoView + use<>, Error> {
     let i18n = locale();
     let lang = i18n.as_str();
     let services = services();
     let pool = &services.db.pool;
     let mut sections = Vec::new();
+    // Part of the record page, whose view is audited once (patients::read_record).
     let list = enrolments::of_patient(pool, access.patient_id).await?;
-    if !list.is_empty() {
-        let mut conn = pool.acquire().await?;
-        audit::record(&mut conn, access, audit::Action::ViewProgramme, &request_id()).await?;
-    }
-    let therapist = access.acting_role == Role::Therapist;
     for enrolment in list {
         let overview = enrolments::overview(pool, &services.content, enrolment).await?;
         let enrolment_id = overview.enrolment.id;
@@ -353,7 +350,7 @@ pub async fn patient_programmes(access: &PatientAccess, flash: &Flash) -> Result
                 } else {
                     title.into_any()
                 };
-                let open = (therapist && !overview.ended && state.status == ModuleStatus::Locked).then(|| {
+                let open = (own_patient && !overview.ended && state.status == ModuleStatus::Locked).then(|| {
                     view! {
                         <form method="post" action=OpenModule::PATH class="inline">
                             <input type="hidden" name="enrolment" value=enrolment_id.to_string()/>
@@ -381,7 +378,7 @@ pub async fn patient_programmes(access: &PatientAccess, flash: &Flash) -> Result
             .filter(|(i, m)| m.optional && overview.module(i + 1).is_none())
             .map(|(i, m)| (i + 1, m.title.get(lang).to_string()))
             .collect();
-        let add = (therapist && !overview.ended && !addable.is_empty()).then(|| {
+        let add = (own_patient && !overview.ended && !addable.is_empty()).then(|| {
             let select_id = format!("add-module-{enrolment_id}");
             view! {
                 <form method="post" action=OpenModule::PATH class="inline-form">
@@ -487,7 +484,8 @@ pub fn StaffHomeworkPage() -> impl IntoView {
         let lang = i18n.as_str();
         let flash = Flash::take().await;
         let next_locked = overview.module(position + 1).is_some_and(|m| m.status == ModuleStatus::Locked && m.requires_feedback);
-        let form = (submission.feedback.is_none() && access.acting_role == Role::Therapist && overview.enrolment.is_guided()).then(|| {
+        let own_patient = viewer.assigned_therapist(pool, access.patient_id).await.is_ok();
+        let form = (submission.feedback.is_none() && own_patient && overview.enrolment.is_guided()).then(|| {
             let error = flash.error("body");
             view! {
                 <section aria-labelledby="feedback-form-heading" class="card">

@@ -86,6 +86,16 @@ impl Viewer {
         Err(self.denied())
     }
 
+    /// Access as the patient's own therapist: for acts that belong to the one who guides them
+    /// (feedback, opening modules), whatever other roles the viewer also holds.
+    pub async fn assigned_therapist(&self, pool: &AnyPool, patient_id: i64) -> Result<PatientAccess> {
+        let access = self.patient(pool, patient_id).await?;
+        if access.acting_role == Role::Therapist || (self.has(Role::Therapist) && is_assigned(pool, self.user.id, patient_id).await?) {
+            return Ok(PatientAccess { acting_role: Role::Therapist, ..access });
+        }
+        Err(Error::Forbidden)
+    }
+
     /// Patients are not told what staff pages exist (404); staff without access get 403.
     fn denied(&self) -> Error {
         if self.roles().iter().any(|r| r.is_staff()) { Error::Forbidden } else { Error::NotFound }

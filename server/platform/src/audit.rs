@@ -14,7 +14,6 @@ pub enum Action {
     /// A list of patients (names only) was shown; written with no patient id.
     ListPatients,
     Enrol,
-    ViewProgramme,
     ViewHomework,
     WriteFeedback,
     OpenModule,
@@ -29,7 +28,6 @@ impl Action {
             Action::AssignTherapist => "assign_therapist",
             Action::ListPatients => "list_patients",
             Action::Enrol => "enrol",
-            Action::ViewProgramme => "view_programme",
             Action::ViewHomework => "view_homework",
             Action::WriteFeedback => "write_feedback",
             Action::OpenModule => "open_module",

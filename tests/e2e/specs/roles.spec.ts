@@ -78,7 +78,7 @@ const ROLES: Role[] = [
       await page.getByRole('table').getByRole('link', { name: 'Thomas Vik' }).click();
       await expect(page).toHaveURL(/\/patients\/\d+$/);
       await expect(heading(page)).toHaveText('Pasient');
-      await expect(page.locator('dl.facts')).toContainText('Thomas Vik');
+      await expect(page.locator('dl.facts').first()).toContainText('Thomas Vik');
       const assign = page.getByRole('region', { name: 'Tildel behandler' });
       await expect(assign.getByLabel('Behandler')).toBeVisible();
       await expect(assign.getByLabel('Behandler').locator('option')).toContainText(['Maria Johansen']);
