@@ -90,32 +90,16 @@ fn field_input(field: &Field, key: String, raw: &RawAnswers, flash: &Flash, lang
     let label = label_text(field, lang);
     let class = if top { "field" } else { "field cell" };
     let aria_invalid = invalid.then_some("true");
-    let input = match &field.kind {
-        FieldKind::Text { max_length } => Some(
-            view! { <input type="text" id=key.clone() name=key.clone() value=value.clone() maxlength=max_length.to_string() aria-describedby=describedby.clone() aria-invalid=aria_invalid/> }.into_any(),
-        ),
-        FieldKind::LongText { max_length } => Some(
-            view! { <textarea id=key.clone() name=key.clone() rows="4" maxlength=max_length.to_string() aria-describedby=describedby.clone() aria-invalid=aria_invalid>{value.clone()}</textarea> }.into_any(),
-        ),
-        FieldKind::Rating { min, max, .. } => Some(
-            view! { <input type="number" inputmode="numeric" step="1" min=min.to_string() max=max.to_string() id=key.clone() name=key.clone() value=value.clone() class="number" aria-describedby=describedby.clone() aria-invalid=aria_invalid/> }.into_any(),
-        ),
-        FieldKind::Date => Some(view! { <input type="date" id=key.clone() name=key.clone() value=value.clone() aria-describedby=describedby.clone() aria-invalid=aria_invalid/> }.into_any()),
-        FieldKind::Time => Some(view! { <input type="time" id=key.clone() name=key.clone() value=value.clone() aria-describedby=describedby.clone() aria-invalid=aria_invalid/> }.into_any()),
-        _ => None,
-    };
-    if let Some(input) = input {
-        return view! {
-            <div class=class class:invalid=invalid>
-                <label for=key.clone()>{label}</label>
-                {help}
-                {error}
-                {input}
-            </div>
-        }
-        .into_any();
-    }
-    match &field.kind {
+    // Single inputs get a label; choices, lists and rows are groups with a legend.
+    let (grouped, input) = match &field.kind {
+        FieldKind::Text { max_length } => (false,
+            view! { <input type="text" id=key.clone() name=key.clone() value=value maxlength=max_length.to_string() aria-describedby=describedby.clone() aria-invalid=aria_invalid/> }.into_any()),
+        FieldKind::LongText { max_length } => (false,
+            view! { <textarea id=key.clone() name=key.clone() rows="4" maxlength=max_length.to_string() aria-describedby=describedby.clone() aria-invalid=aria_invalid>{value}</textarea> }.into_any()),
+        FieldKind::Rating { min, max, .. } => (false,
+            view! { <input type="number" inputmode="numeric" step="1" min=min.to_string() max=max.to_string() id=key.clone() name=key.clone() value=value class="number" aria-describedby=describedby.clone() aria-invalid=aria_invalid/> }.into_any()),
+        FieldKind::Date => (false, view! { <input type="date" id=key.clone() name=key.clone() value=value aria-describedby=describedby.clone() aria-invalid=aria_invalid/> }.into_any()),
+        FieldKind::Time => (false, view! { <input type="time" id=key.clone() name=key.clone() value=value aria-describedby=describedby.clone() aria-invalid=aria_invalid/> }.into_any()),
         FieldKind::Choice { options } | FieldKind::Choices { options } => {
             let many = matches!(field.kind, FieldKind::Choices { .. });
             let boxes = options
@@ -137,15 +121,7 @@ fn field_input(field: &Field, key: String, raw: &RawAnswers, flash: &Flash, lang
                     }
                 })
                 .collect_view();
-            view! {
-                <fieldset id=key.clone() class=class class:invalid=invalid aria-describedby=describedby>
-                    <legend>{label}</legend>
-                    {help}
-                    {error}
-                    <div class="choices">{boxes}</div>
-                </fieldset>
-            }
-            .into_any()
+            (true, view! { <div class="choices">{boxes}</div> }.into_any())
         }
         FieldKind::List { max_items, .. } => {
             let shown = answers::shown(raw, field);
@@ -161,16 +137,8 @@ fn field_input(field: &Field, key: String, raw: &RawAnswers, flash: &Flash, lang
                     }
                 })
                 .collect_view();
-            view! {
-                <fieldset id=key.clone() class=class class:invalid=invalid aria-describedby=describedby>
-                    <legend>{label}</legend>
-                    {help}
-                    {error}
-                    <ol class="lines">{lines}</ol>
-                    {add_button(&field.id, shown < *max_items, td_string!(i18n, homework.add_line).to_string())}
-                </fieldset>
-            }
-            .into_any()
+            let add = add_button(&field.id, shown < *max_items, td_string!(i18n, homework.add_line).to_string());
+            (true, view! { <ol class="lines">{lines}</ol> {add} }.into_any())
         }
         FieldKind::Rows { max_rows, columns, .. } => {
             let shown = answers::shown(raw, field);
@@ -186,19 +154,30 @@ fn field_input(field: &Field, key: String, raw: &RawAnswers, flash: &Flash, lang
                     }
                 })
                 .collect_view();
-            view! {
-                <fieldset id=key.clone() class=class class:invalid=invalid aria-describedby=describedby>
-                    <legend>{label}</legend>
-                    {help}
-                    {error}
-                    {rows}
-                    {add_button(&field.id, shown < *max_rows, td_string!(i18n, homework.add_row).to_string())}
-                </fieldset>
-            }
-            .into_any()
+            let add = add_button(&field.id, shown < *max_rows, td_string!(i18n, homework.add_row).to_string());
+            (true, view! { {rows} {add} }.into_any())
         }
-        // Single inputs were rendered above.
-        FieldKind::Text { .. } | FieldKind::LongText { .. } | FieldKind::Rating { .. } | FieldKind::Date | FieldKind::Time => ().into_any(),
+    };
+    if grouped {
+        view! {
+            <fieldset id=key.clone() class=class class:invalid=invalid aria-describedby=describedby>
+                <legend>{label}</legend>
+                {help}
+                {error}
+                {input}
+            </fieldset>
+        }
+        .into_any()
+    } else {
+        view! {
+            <div class=class class:invalid=invalid>
+                <label for=key.clone()>{label}</label>
+                {help}
+                {error}
+                {input}
+            </div>
+        }
+        .into_any()
     }
 }
 
