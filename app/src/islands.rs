@@ -60,13 +60,14 @@ pub fn SessionTimeout(idle_seconds: u32, warning: String, stay: String) -> impl 
 /// Saves the homework form's draft a few seconds after the patient stops typing, and once
 /// more when they leave the page, and says when it last saved. Without JavaScript the form's
 /// own "save draft" button does the same.
+/// The form's hidden fields say which enrolment and module; the island only sends the form.
 #[island]
-pub fn Autosave(enrolment: i64, position: usize, initial: String, saved: String, failed: String) -> impl IntoView {
+pub fn Autosave(initial: String, saved: String, failed: String) -> impl IntoView {
     let (status, set_status) = signal(initial);
     #[cfg(feature = "hydrate")]
-    Effect::new(move |_| browser::watch_form(enrolment, position, saved.clone(), failed.clone(), set_status));
+    Effect::new(move |_| browser::watch_form(saved.clone(), failed.clone(), set_status));
     #[cfg(not(feature = "hydrate"))]
-    let _ = (enrolment, position, saved, failed, set_status);
+    let _ = (saved, failed, set_status);
     view! { <p class="autosave" role="status" aria-live="polite">{move || status.get()}</p> }
 }
 
@@ -106,7 +107,7 @@ mod browser {
         Some(text.trim_matches('"').to_string())
     }
 
-    pub fn watch_form(_enrolment: i64, _position: usize, saved: String, failed: String, set_status: WriteSignal<String>) {
+    pub fn watch_form(saved: String, failed: String, set_status: WriteSignal<String>) {
         let Some(form) = document().get_element_by_id(FORM_ID) else { return };
         let dirty = Rc::new(Cell::new(false));
         let busy = Rc::new(Cell::new(false));

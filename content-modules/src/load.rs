@@ -164,7 +164,7 @@ fn load_worksheets(dir: &Path, all: &mut Vec<Problem>) -> HashMap<String, Worksh
         if raw.fields.is_empty() {
             problems.file("a worksheet needs at least one field");
         }
-        let fields = fields(raw.fields, false, &source, &mut problems);
+        let fields = fields(&raw.fields, false, &source, &mut problems);
         if problems.is_empty() {
             worksheets.insert(id.clone(), Worksheet { id, title: raw.title.into_inner(), intro: raw.intro.into_inner(), fields });
         } else {
@@ -183,7 +183,7 @@ fn check_text(text: &Spanned<Text>, what: &str, source: &str, problems: &mut Pro
     }
 }
 
-fn fields(raw: Vec<RawField>, in_rows: bool, source: &str, problems: &mut Problems) -> Vec<Field> {
+fn fields(raw: &[RawField], in_rows: bool, source: &str, problems: &mut Problems) -> Vec<Field> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for f in raw {
@@ -199,11 +199,11 @@ fn fields(raw: Vec<RawField>, in_rows: bool, source: &str, problems: &mut Proble
         if let Some(help) = &f.help {
             check_text(help, "help", source, problems);
         }
-        if let Some(kind) = field_kind(&f, in_rows, line, source, problems) {
+        if let Some(kind) = field_kind(f, in_rows, line, source, problems) {
             out.push(Field {
                 id,
-                label: f.label.into_inner(),
-                help: f.help.map(Spanned::into_inner),
+                label: f.label.get_ref().clone(),
+                help: f.help.as_ref().map(|h| h.get_ref().clone()),
                 required: f.required,
                 kind,
             });
@@ -285,12 +285,7 @@ fn field_kind(f: &RawField, in_rows: bool, line: usize, source: &str, problems: 
             FieldKind::List { min_items, max_items, max_length: limit(f.max_length, 300) }
         }
         _ => {
-            let columns = fields(
-                f.columns.as_ref().map(|c| c.iter().map(RawField::clone_raw).collect()).unwrap_or_default(),
-                true,
-                source,
-                problems,
-            );
+            let columns = fields(f.columns.as_deref().unwrap_or_default(), true, source, problems);
             if columns.is_empty() {
                 problems.at(line, "rows need at least one `[[fields.columns]]`");
             }
@@ -329,33 +324,6 @@ fn choices(raw: &[RawChoice], line: usize, source: &str, problems: &mut Problems
             Choice { id, label: c.label.get_ref().clone() }
         })
         .collect()
-}
-
-impl RawField {
-    /// Columns are checked with the same code as fields; `Spanned` is not `Clone`, so copy by hand.
-    fn clone_raw(&self) -> RawField {
-        fn span<T: Clone>(s: &Spanned<T>) -> Spanned<T> {
-            Spanned::new(s.span(), s.get_ref().clone())
-        }
-        RawField {
-            id: span(&self.id),
-            kind: span(&self.kind),
-            required: self.required,
-            label: span(&self.label),
-            help: self.help.as_ref().map(span),
-            max_length: self.max_length,
-            min: self.min,
-            max: self.max,
-            unit: self.unit.clone(),
-            options: self.options.as_ref().map(|o| o.iter().map(|c| RawChoice { id: span(&c.id), label: span(&c.label) }).collect()),
-            min_items: self.min_items,
-            max_items: self.max_items,
-            min_rows: self.min_rows,
-            max_rows: self.max_rows,
-            sort_by: self.sort_by.as_ref().map(span),
-            columns: self.columns.as_ref().map(|c| c.iter().map(RawField::clone_raw).collect()),
-        }
-    }
 }
 
 // ---- modules and programmes ----------------------------------------------------------------

@@ -49,8 +49,8 @@ pub struct PendingHomework {
 
 pub const PENDING_KEY: &str = "pending_homework";
 
-/// The patient's own enrolment with its module states.
-async fn own_overview(enrolment_id: i64) -> Result<Overview, Error> {
+/// The patient's own enrolment with its module states (anyone else's is 404).
+pub(crate) async fn own_overview(enrolment_id: i64) -> Result<Overview, Error> {
     let viewer = require_viewer()?;
     let services = services();
     let enrolment = enrolments::own(&services.db.pool, &viewer, enrolment_id).await?;
@@ -131,7 +131,7 @@ pub async fn autosave(#[server(flatten)] form: BTreeMap<String, String>) -> Resu
 
 /// A staff member's view of one enrolment, with the access to audit. `own_patient`: the act
 /// is one for the patient's own therapist only.
-async fn staff_overview(enrolment_id: i64, own_patient: bool) -> Result<(Overview, PatientAccess), Error> {
+pub(crate) async fn staff_overview(enrolment_id: i64, own_patient: bool) -> Result<(Overview, PatientAccess), Error> {
     let viewer = require_viewer()?;
     let services = services();
     let pool = &services.db.pool;

@@ -11,13 +11,12 @@ use stegvis_platform::{
     access::PatientAccess,
     enrolments::{self, ModuleState, ModuleStatus, Overview},
     homework::{self, Submission},
-    org::Role,
     Error,
 };
 
 use crate::{
     api::programmes::{
-        homework_path, module_path, staff_homework_path, EndProgramme, Enrol, GiveFeedback, OpenModule, PendingHomework,
+        homework_path, module_path, own_overview, staff_homework_path, staff_overview, EndProgramme, Enrol, GiveFeedback, OpenModule, PendingHomework,
         PENDING_KEY,
     },
     components::{date, iso_date, load, FlashMessages, Heading},
@@ -98,20 +97,12 @@ fn opens_text(state: &ModuleState) -> String {
 
 // ---- the patient's pages -------------------------------------------------------------------
 
-async fn own_overview(enrolment_id: Option<i64>) -> Result<Overview, Error> {
-    let viewer = require_viewer()?;
-    let services = services();
-    let enrolment = enrolments::own(&services.db.pool, &viewer, enrolment_id.ok_or(Error::NotFound)?).await?;
-    enrolments::overview(&services.db.pool, &services.content, enrolment).await
-}
-
 /// Where the patient's relapse-prevention plan is, once written: it stays easy to find.
 pub fn plan_link(overview: &Overview) -> Option<String> {
-    let pages = |m: &Module| m.pages.len();
     overview.modules.iter().find_map(|state| {
         let module = overview.programme.module(state.position)?;
         let is_plan = module.worksheet.as_ref().is_some_and(|w| w.id == "relapse-prevention-plan");
-        (is_plan && state.submission_id.is_some()).then(|| homework_path(overview.enrolment.id, state.position, pages(module)))
+        (is_plan && state.submission_id.is_some()).then(|| homework_path(overview.enrolment.id, state.position, module.pages.len()))
     })
 }
 
@@ -120,7 +111,7 @@ pub fn ProgrammePage() -> impl IntoView {
     let i18n = locale();
     let id = param("enrolment");
     load(async move {
-        let overview = own_overview(id).await?;
+        let overview = own_overview(id.ok_or(Error::NotFound)?).await?;
         let lang = i18n.as_str();
         let programme = overview.programme.clone();
         let link = |state: &ModuleState| {
@@ -173,7 +164,7 @@ pub fn ModulePage() -> impl IntoView {
     let position = param("module").unwrap_or(0) as usize;
     let asked_page: usize = use_query_map().read_untracked().get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
     load(async move {
-        let overview = own_overview(id).await?;
+        let overview = own_overview(id.ok_or(Error::NotFound)?).await?;
         let state = overview.module(position).ok_or(Error::NotFound)?.clone();
         let module = overview.programme.module(position).ok_or(Error::NotFound)?.clone();
         let lang = i18n.as_str();
@@ -423,7 +414,7 @@ pub async fn patient_programmes(access: &PatientAccess, own_patient: bool, flash
             </section>
         });
     }
-    let enrol = (access.acting_role == Role::Therapist || access.acting_role == Role::TeamLead).then(|| {
+    let enrol = {
         let options = services
             .content
             .programmes()
@@ -451,7 +442,7 @@ pub async fn patient_programmes(access: &PatientAccess, own_patient: bool, flash
                 </form>
             </section>
         }
-    });
+    };
     Ok(view! {
         <section aria-labelledby="programmes-heading">
             <h2 id="programmes-heading">{td_string!(i18n, programme.programmes).to_string()}</h2>
@@ -471,14 +462,12 @@ pub fn StaffHomeworkPage() -> impl IntoView {
     let enrolment_id = param("enrolment");
     let position = param("module").unwrap_or(0) as usize;
     load(async move {
-        let viewer = require_viewer()?;
-        let services = services();
-        let pool = &services.db.pool;
-        let (enrolment, access) = enrolments::of_staff(pool, &viewer, enrolment_id.ok_or(Error::NotFound)?).await?;
-        if Some(enrolment.patient_id) != patient_id {
+        let (overview, access) = staff_overview(enrolment_id.ok_or(Error::NotFound)?, false).await?;
+        if Some(overview.enrolment.patient_id) != patient_id {
             return Err(Error::NotFound);
         }
-        let overview = enrolments::overview(pool, &services.content, enrolment).await?;
+        let viewer = require_viewer()?;
+        let pool = &services().db.pool;
         let module = overview.programme.module(position).ok_or(Error::NotFound)?;
         let submission = homework::read_as_staff(pool, &access, overview.enrolment.id, position, &request_id()).await?.ok_or(Error::NotFound)?;
         let lang = i18n.as_str();

@@ -41,8 +41,6 @@ pub fn WorksheetForm(worksheet: Worksheet, state: FormState) -> impl IntoView {
             // First in the form, so that Enter in a field saves the draft.
             <div class="save-bar">
                 <Autosave
-                    enrolment=state.enrolment_id
-                    position=state.position
                     initial=saved
                     saved=td_string!(i18n, homework.saved_at).to_string()
                     failed=td_string!(i18n, homework.autosave_failed).to_string()
