@@ -1,16 +1,22 @@
 //! Treatment content as data: programmes → modules → pages and worksheets, in bokmål and
 //! English. [`load`] reads and validates a content folder (see this crate's README for the
-//! format); [`answers`] checks what a patient enters into a worksheet.
+//! format); [`answers`] checks what a patient enters into a worksheet. [`instruments`] are the
+//! questionnaires and their scoring, [`outcomes`] the outcome definitions, [`schedule`] when
+//! questionnaires are due, and [`fhir`] their FHIR R4 form.
 
 pub mod answers;
+pub mod fhir;
+pub mod instruments;
 mod load;
 mod markdown;
 mod model;
+pub mod outcomes;
+pub mod schedule;
 
 use std::{fmt, path::PathBuf};
 
 pub use load::{load, Library};
-pub use model::{Choice, Field, FieldKind, Module, Page, Programme, ProgrammeKind, Text, Worksheet};
+pub use model::{Choice, Field, FieldKind, Measure, Module, Page, Programme, ProgrammeKind, Text, Worksheet};
 
 /// One thing wrong with the content, with the file and (where known) the line.
 #[derive(Clone, Debug, PartialEq, Eq)]

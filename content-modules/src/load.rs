@@ -11,9 +11,10 @@ use sha2::{Digest, Sha256};
 use toml::Spanned;
 
 use crate::{
-    line_of,
+    instruments, line_of,
     markdown::{self, is_identifier, Document, LinkTargets},
     model::*,
+    schedule::When,
     Problem, Problems,
 };
 
@@ -352,6 +353,44 @@ struct RawProgramme {
     optional: Vec<Spanned<String>>,
     title: Spanned<Text>,
     description: Spanned<Text>,
+    #[serde(default, rename = "measure")]
+    measures: Vec<RawMeasure>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMeasure {
+    instrument: Spanned<String>,
+    when: Vec<Spanned<String>>,
+}
+
+/// The programme's questionnaires: known instruments, each once, on known occasions.
+fn check_measures(raw: &[RawMeasure], source: &str, problems: &mut Problems) -> Vec<Measure> {
+    let mut measures: Vec<Measure> = Vec::new();
+    for m in raw {
+        let id = m.instrument.get_ref();
+        let line = line_of(source, m.instrument.span().start);
+        if instruments::by_id(id).is_none() {
+            let known: Vec<_> = instruments::ALL.iter().map(|i| i.id).collect();
+            problems.at(line, &format!("unknown instrument `{id}` ({})", known.join(", ")));
+            continue;
+        }
+        if measures.iter().any(|x| &x.instrument == id) {
+            problems.at(line, &format!("instrument `{id}` is listed twice"));
+            continue;
+        }
+        let mut when = Vec::new();
+        for w in &m.when {
+            match When::parse(w.get_ref()) {
+                Some(w) => when.push(w),
+                None => problems.at(line_of(source, w.span().start), &format!("unknown occasion `{}` (start, weekly, middle, end, 3m, 6m, 12m)", w.get_ref())),
+            }
+        }
+        when.sort();
+        when.dedup();
+        measures.push(Measure { instrument: id.clone(), when });
+    }
+    measures
 }
 
 fn load_optional(dir: &Path, worksheets: &HashMap<String, Worksheet>, all: &mut Vec<Problem>) -> HashMap<String, Module> {
@@ -395,6 +434,7 @@ fn load_programme(
     if raw.modules.is_empty() {
         problems.file("`modules` lists no modules");
     }
+    let measures = check_measures(&raw.measures, &source, &mut problems);
 
     // Positions in addresses: the programme's modules, then the optional ones it offers.
     let mut positions = HashMap::new();
@@ -443,6 +483,7 @@ fn load_programme(
         title: raw.title.into_inner(),
         description: raw.description.into_inner(),
         modules,
+        measures,
     })
 }
 

@@ -40,6 +40,16 @@ pub struct Programme {
     pub description: Text,
     /// The programme's own modules in order, then the optional modules it offers.
     pub modules: Vec<Module>,
+    /// The questionnaires and when they are due, unless the organisation chooses otherwise.
+    #[serde(default)]
+    pub measures: Vec<Measure>,
+}
+
+/// A questionnaire in a programme and the occasions it is given on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Measure {
+    pub instrument: String,
+    pub when: Vec<crate::schedule::When>,
 }
 
 impl Programme {
