@@ -104,6 +104,16 @@ pub struct Reference {
     pub reference: String,
 }
 
+/// Stegvis' extension naming the response a correction replaces.
+pub const CORRECTS: &str = "https://stegvis.no/fhir/StructureDefinition/corrects";
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReferenceExtension {
+    pub url: String,
+    pub value_reference: Reference,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct QuestionnaireResponse {
@@ -112,9 +122,10 @@ pub struct QuestionnaireResponse {
     pub questionnaire: String,
     pub status: String,
     pub authored: String,
-    /// The response this one corrects (Stegvis keeps both; the newer one counts).
+    /// The response this one corrects (Stegvis keeps both; the newer one counts), as the
+    /// [`CORRECTS`] extension: R4's `partOf` may not point at another response.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub part_of: Vec<Reference>,
+    pub extension: Vec<ReferenceExtension>,
     pub item: Vec<ResponseItem>,
 }
 
@@ -233,15 +244,15 @@ pub struct ResponseRecord<'a> {
 
 pub fn questionnaire_response(record: &ResponseRecord) -> QuestionnaireResponse {
     let instrument = record.instrument;
+    // An item left unanswered (kept for its risk answer, or imputed) has no answer at all;
+    // "does not apply" only where the item offers it.
     let answer = |item: &Item, value: Option<u8>| ResponseItem {
         link_id: item.id.into(),
-        answer: vec![Answer {
-            value_coding: Some(match value {
-                Some(v) => answer_coding(instrument, item, v, None),
-                None => not_applicable(None),
-            }),
-            value_integer: None,
-        }],
+        answer: match value {
+            Some(v) => vec![Answer { value_coding: Some(answer_coding(instrument, item, v, None)), value_integer: None }],
+            None if item.may_not_apply => vec![Answer { value_coding: Some(not_applicable(None)), value_integer: None }],
+            None => vec![],
+        },
         item: vec![],
     };
     let mut items: Vec<ResponseItem> = Vec::new();
@@ -263,7 +274,10 @@ pub fn questionnaire_response(record: &ResponseRecord) -> QuestionnaireResponse 
         questionnaire: questionnaire_url(instrument),
         status: "completed".into(),
         authored: record.authored.clone(),
-        part_of: record.corrects.map(|id| vec![Reference { reference: format!("QuestionnaireResponse/{id}") }]).unwrap_or_default(),
+        extension: record
+            .corrects
+            .map(|id| vec![ReferenceExtension { url: CORRECTS.into(), value_reference: Reference { reference: format!("QuestionnaireResponse/{id}") } }])
+            .unwrap_or_default(),
         item: items,
     }
 }
@@ -292,6 +306,9 @@ pub fn answers_of(response: &QuestionnaireResponse) -> Result<(&'static Instrume
         .iter()
         .map(|item| {
             let found = flat.iter().find(|r| r.link_id == item.id).ok_or_else(|| FhirError::MissingItem(item.id.into()))?;
+            if found.answer.is_empty() {
+                return Ok(None);
+            }
             let coding = found.answer.first().and_then(|a| a.value_coding.as_ref()).ok_or_else(|| FhirError::BadAnswer(item.id.into()))?;
             if coding.code == NOT_APPLICABLE && item.may_not_apply {
                 return Ok(None);

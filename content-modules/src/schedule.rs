@@ -77,7 +77,12 @@ impl Occasion {
         }
     }
 
+    /// The occasion of a key, written exactly as [`Occasion::key`] writes it.
     pub fn parse(key: &str) -> Option<Occasion> {
+        Self::read(key).filter(|o| o.key() == key)
+    }
+
+    fn read(key: &str) -> Option<Occasion> {
         match key {
             "start" => Some(Occasion::Start),
             "end" => Some(Occasion::End),

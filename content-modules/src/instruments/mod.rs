@@ -331,3 +331,35 @@ pub(crate) static FREQUENCY: Scale = Scale {
 pub(crate) const PFIZER_WORDING: &str = "English: the original PHQ-9/GAD-7 (Spitzer, Williams, Kroenke; phqscreeners.com). \
 Bokmål: the Norwegian translation distributed by Pfizer through phqscreeners.com, as used in Norwegian primary care \
 and RPH; transcribed for Stegvis — compare against the current official PDF before clinical use and correct here.";
+
+/// The form value of "does not apply".
+pub const NOT_APPLICABLE: &str = "na";
+
+impl Instrument {
+    /// The form field of an item's answer.
+    pub fn form_key(item: &Item) -> String {
+        format!("i.{}", item.id)
+    }
+
+    /// Reads a submitted questionnaire form: every item needs one of its values (or "does not
+    /// apply" where the item allows it). Otherwise the items still to answer.
+    pub fn read_form<'a>(&self, value: impl Fn(&str) -> Option<&'a str>) -> Result<Vec<Option<u8>>, Vec<&'static str>> {
+        let mut answers = Vec::with_capacity(self.items.len());
+        let mut unanswered = Vec::new();
+        for item in self.items {
+            match value(&Self::form_key(item)).map(str::trim) {
+                Some(NOT_APPLICABLE) if item.may_not_apply => answers.push(None),
+                Some(v) => match v.parse::<u8>() {
+                    Ok(n) if n <= self.item_scale(item).max => answers.push(Some(n)),
+                    _ => unanswered.push(item.id),
+                },
+                None => unanswered.push(item.id),
+            }
+        }
+        if unanswered.is_empty() {
+            Ok(answers)
+        } else {
+            Err(unanswered)
+        }
+    }
+}

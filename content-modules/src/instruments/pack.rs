@@ -10,6 +10,7 @@ use super::{Instrument, InstrumentText, ScaleText};
 use crate::Text;
 
 const LANGUAGES: [&str; 2] = ["nb", "en"];
+const TOP_LEVEL: [&str; 9] = ["instrument", "languages", "title", "notice", "instructions", "not_applicable", "scales", "groups", "items"];
 
 /// One thing wrong with a pack. `code` names the problem for translation; `what` is the place
 /// in the file (`items.pdss_sr_3.text`).
@@ -63,8 +64,21 @@ pub fn parse(source: &str) -> Result<Pack, Vec<PackProblem>> {
             problems.push(PackProblem::new("unknown_language", "languages").language(language));
         }
     }
+    // Unknown languages are named once above, not again at every text.
+    let languages: Vec<String> = languages.into_iter().filter(|l| LANGUAGES.contains(&l.as_str())).collect();
     if languages.is_empty() {
         problems.push(PackProblem::new("no_languages", "languages"));
+    }
+    // A misspelt key would otherwise be ignored without a word.
+    for key in table.keys().filter(|k| !TOP_LEVEL.contains(&k.as_str())) {
+        problems.push(PackProblem::new("unknown_id", key.as_str()));
+    }
+    for (section, allowed) in [("items", &["text", "labels"][..]), ("scales", &["name", "labels"][..])] {
+        for (id, entry) in table.get(section).and_then(Value::as_table).into_iter().flatten() {
+            for key in entry.as_table().into_iter().flat_map(|t| t.keys()).filter(|k| !allowed.contains(&k.as_str())) {
+                problems.push(PackProblem::new("unknown_id", format!("{section}.{id}.{key}")));
+            }
+        }
     }
     let reader = Reader { languages: &languages };
     let empty = Table::new();
