@@ -78,6 +78,9 @@ pub fn ProblemPage(problem: Problem) -> impl IntoView {
 /// `too_long:300`), which fill the message's `{min}` and `{max}`.
 pub fn error_text(code: &str) -> String {
     let i18n = locale();
+    if let Some(pack) = code.strip_prefix("pack.") {
+        return pack_problem_text(pack);
+    }
     let mut parts = code.split(':');
     let base = parts.next().unwrap_or_default();
     let numbers: Vec<&str> = parts.collect();
@@ -108,6 +111,9 @@ pub fn error_text(code: &str) -> String {
         "too_many_items" => td_string!(i18n, errors.too_many_items),
         "not_optional" => td_string!(i18n, errors.not_optional),
         "not_unguided" => td_string!(i18n, errors.not_unguided),
+        "choose_answer" => td_string!(i18n, errors.choose_answer),
+        "already_postponed" => td_string!(i18n, errors.already_postponed),
+        "unknown_instrument" => td_string!(i18n, errors.unknown_instrument),
         _ => td_string!(i18n, errors.unexpected),
     };
     // Ranges name both ends; a single number is a minimum or a maximum, as the message says.
@@ -116,6 +122,27 @@ pub fn error_text(code: &str) -> String {
         [n] => text.replace("{min}", n).replace("{max}", n),
         _ => text.to_string(),
     }
+}
+
+/// A problem in an uploaded instrument pack: `<problem>:<language>:<expected>:<got>:<line>:<place>`.
+fn pack_problem_text(code: &str) -> String {
+    let i18n = locale();
+    let parts: Vec<&str> = code.splitn(6, ':').collect();
+    let part = |n: usize| parts.get(n).copied().unwrap_or_default();
+    let text = match part(0) {
+        "not_toml" => td_string!(i18n, pack_problems.not_toml),
+        "unknown_instrument" => td_string!(i18n, pack_problems.unknown_instrument),
+        "not_licensed" => td_string!(i18n, pack_problems.not_licensed),
+        "unknown_language" => td_string!(i18n, pack_problems.unknown_language),
+        "no_languages" => td_string!(i18n, pack_problems.no_languages),
+        "missing" => td_string!(i18n, pack_problems.missing),
+        "missing_text" => td_string!(i18n, pack_problems.missing_text),
+        "unknown_id" => td_string!(i18n, pack_problems.unknown_id),
+        "label_count" => td_string!(i18n, pack_problems.label_count),
+        "missing_labels" => td_string!(i18n, pack_problems.missing_labels),
+        _ => td_string!(i18n, errors.unexpected),
+    };
+    text.replace("{language}", part(1)).replace("{expected}", part(2)).replace("{got}", part(3)).replace("{line}", part(4)).replace("{place}", part(5))
 }
 
 pub fn role_name(role: Role) -> String {
@@ -147,6 +174,10 @@ pub fn notice_text(code: &str) -> String {
         "module_opened" => td_string!(i18n, notices.module_opened),
         "programme_ended" => td_string!(i18n, notices.programme_ended),
         "enrolled" => td_string!(i18n, notices.enrolled),
+        "questionnaire_saved" => td_string!(i18n, notices.questionnaire_saved),
+        "questionnaire_already_saved" => td_string!(i18n, notices.questionnaire_already_saved),
+        "questionnaires_postponed" => td_string!(i18n, notices.questionnaires_postponed),
+        "pack_loaded" => td_string!(i18n, notices.pack_loaded),
         _ => td_string!(i18n, errors.unexpected),
     }
     .to_string()

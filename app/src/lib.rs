@@ -18,6 +18,8 @@ pub mod islands;
 #[cfg(feature = "ssr")]
 mod api;
 #[cfg(feature = "ssr")]
+mod chart;
+#[cfg(feature = "ssr")]
 mod components;
 #[cfg(feature = "ssr")]
 mod context;

@@ -22,6 +22,7 @@ use crate::{
         account::{AccessLogPage, SettingsPage},
         admin::AdminPage,
         home::HomePage,
+        measurement::{ProgressPage, QuestionnairePage, QuestionnairesPage, StaffResponsePage},
         patients::{PatientPage, PatientsPage},
         programmes::{ModulePage, ProgrammePage, StaffHomeworkPage},
         sign_in::{ForgotPasswordPage, InvitationPage, LoginPage, ResetPasswordPage},
@@ -66,6 +67,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/patients") view=PatientsPage ssr=SsrMode::Async/>
                         <Route path=path!("/patients/:id") view=PatientPage ssr=SsrMode::Async/>
                         <Route path=path!("/patients/:id/programmes/:enrolment/modules/:module") view=StaffHomeworkPage ssr=SsrMode::Async/>
+                        <Route path=path!("/patients/:id/responses/:response") view=StaffResponsePage ssr=SsrMode::Async/>
+                        <Route path=path!("/questionnaires") view=QuestionnairesPage ssr=SsrMode::Async/>
+                        <Route path=path!("/questionnaires/:id") view=QuestionnairePage ssr=SsrMode::Async/>
+                        <Route path=path!("/progress") view=ProgressPage ssr=SsrMode::Async/>
                         <Route path=path!("/programmes/:enrolment") view=ProgrammePage ssr=SsrMode::Async/>
                         <Route path=path!("/programmes/:enrolment/modules/:module") view=ModulePage ssr=SsrMode::Async/>
                         <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
@@ -99,6 +104,7 @@ fn Layout(children: Children) -> impl IntoView {
                     {link("/", td_string!(i18n, nav.home).to_string())}
                     {staff_list.then(|| link("/patients", td_string!(i18n, nav.patients).to_string()))}
                     {roles.contains(&Role::OrgAdmin).then(|| link("/admin", td_string!(i18n, nav.admin).to_string()))}
+                    {roles.contains(&Role::Patient).then(|| link("/progress", td_string!(i18n, nav.progress).to_string()))}
                     {roles.contains(&Role::Patient).then(|| link("/access-log", td_string!(i18n, nav.access_log).to_string()))}
                     {link("/settings", td_string!(i18n, nav.settings).to_string())}
                 </ul>

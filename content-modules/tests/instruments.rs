@@ -796,3 +796,33 @@ fn a_pack_with_several_problems_reports_all_of_them() {
     assert!(p.contains(&in_language(problem("missing_text", "items.pdss_sr_7.text"), "en")));
     assert_eq!(p.len(), 6, "{p:#?}");
 }
+
+#[test]
+fn questions_are_numbered_by_item_or_by_group() {
+    let phq9 = instruments::by_id("phq9").unwrap();
+    assert_eq!(phq9.question_number("phq9_1"), Some(1));
+    assert_eq!(phq9.question_number("phq9_9"), Some(9));
+    assert_eq!(phq9.question_number("nope"), None);
+    let lsas = instruments::by_id("lsas-sr").unwrap();
+    assert_eq!(lsas.question_number("lsas_sr_1_fear"), Some(1));
+    assert_eq!(lsas.question_number("lsas_sr_1_avoidance"), Some(1));
+    assert_eq!(lsas.question_number("lsas_sr_24_avoidance"), Some(24));
+}
+
+#[test]
+fn forms_are_read_item_by_item() {
+    let wsas = instruments::by_id("wsas").unwrap();
+    let form: std::collections::HashMap<String, String> =
+        [("i.wsas_1", "na"), ("i.wsas_2", "8"), ("i.wsas_3", "0"), ("i.wsas_4", " 3 "), ("i.wsas_5", "9")].into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    // 9 is beyond the scale: that item still needs an answer.
+    assert_eq!(wsas.read_form(|k| form.get(k).map(String::as_str)), Err(vec!["wsas_5"]));
+    let mut form = form;
+    form.insert("i.wsas_5".into(), "2".into());
+    assert_eq!(wsas.read_form(|k| form.get(k).map(String::as_str)), Ok(vec![None, Some(8), Some(0), Some(3), Some(2)]));
+    // "Does not apply" only where the item offers it.
+    let phq9 = instruments::by_id("phq9").unwrap();
+    let mut answers: std::collections::HashMap<String, String> = (1..=9).map(|n| (format!("i.phq9_{n}"), "1".to_string())).collect();
+    answers.insert("i.phq9_2".into(), "na".into());
+    answers.remove("i.phq9_5");
+    assert_eq!(phq9.read_form(|k| answers.get(k).map(String::as_str)), Err(vec!["phq9_2", "phq9_5"]));
+}

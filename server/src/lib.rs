@@ -1,6 +1,7 @@
 //! The Stegvis server: configuration, the HTTP stack around the Leptos app, background jobs.
 
 pub mod config;
+mod downloads;
 pub mod seed;
 mod security;
 
@@ -115,7 +116,8 @@ pub fn router(config: &Config, db: Db, content: Arc<Content>) -> Result<Router, 
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
-        .with_state(leptos_options);
+        .with_state(leptos_options)
+        .merge(downloads::routes(db.pool.clone()));
 
     let sessions = SessionManagerLayer::new(db.session_store())
         .with_name(stegvis_platform::SESSION_COOKIE)

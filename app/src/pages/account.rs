@@ -40,6 +40,7 @@ fn action_text(code: &str) -> String {
         "assign_therapist" => td_string!(i18n, actions.assign_therapist),
         "enrol" => td_string!(i18n, actions.enrol),
         "view_homework" => td_string!(i18n, actions.view_homework),
+        "view_responses" => td_string!(i18n, actions.view_responses),
         "write_feedback" => td_string!(i18n, actions.write_feedback),
         "open_module" => td_string!(i18n, actions.open_module),
         "add_module" => td_string!(i18n, actions.add_module),

@@ -2,11 +2,13 @@
 
 use leptos::{prelude::*, server_fn::ServerFn};
 use stegvis_content::ProgrammeKind;
-use stegvis_platform::{accounts, enrolments, now, org::Role, patients, Error};
+use stegvis_content::schedule::When;
+use stegvis_platform::{accounts, enrolments, measurement, now, org::Role, patients, Error};
 
 use crate::{
     api::{
         admin::Invite,
+        measurement::{fhir_questionnaire_path, schedule_key, SetMeasures, UploadPack},
         programmes::{SetPacing, SetWaitingList},
     },
     components::{date, error_text, load, role_name, Choice, Field, FlashMessages, Heading, LanguageChoices, Table},
@@ -94,6 +96,7 @@ pub fn AdminPage() -> impl IntoView {
                 </Table>
             </section>
             {programme_settings(organisation_id).await?}
+            {instrument_settings(organisation_id, &flash).await?}
         })
     })
 }
@@ -151,6 +154,118 @@ async fn programme_settings(organisation_id: i64) -> Result<impl IntoView, Error
             <h3>{td_string!(i18n, admin.pacing).to_string()}</h3>
             <p class="hint">{td_string!(i18n, admin.pacing_hint).to_string()}</p>
             {pacing_forms}
+        </section>
+    })
+}
+
+fn when_text(when: When) -> String {
+    let i18n = locale();
+    match when {
+        When::Start => td_string!(i18n, admin.when_start),
+        When::Weekly => td_string!(i18n, admin.when_weekly),
+        When::Middle => td_string!(i18n, admin.when_middle),
+        When::End => td_string!(i18n, admin.when_end),
+        When::After3Months => td_string!(i18n, admin.when_3m),
+        When::After6Months => td_string!(i18n, admin.when_6m),
+        When::After12Months => td_string!(i18n, admin.when_12m),
+    }
+    .to_string()
+}
+
+/// The questionnaires: which the organisation can use (licensed ones once their pack is
+/// loaded), the pack upload, and when each is due in each programme.
+async fn instrument_settings(organisation_id: i64, flash: &Flash) -> Result<impl IntoView, Error> {
+    let i18n = locale();
+    let lang = i18n.as_str();
+    let services = services();
+    let pool = &services.db.pool;
+    let available = measurement::instruments(pool, organisation_id).await?;
+    let rows = available
+        .iter()
+        .map(|a| {
+            let licence = if a.instrument.is_free() { td_string!(i18n, admin.licence_free) } else { td_string!(i18n, admin.licence_pack) }.to_string();
+            let status = match (&a.text, &a.pack) {
+                (Some(_), Some((at, by))) => td_string!(i18n, admin.pack_loaded).replace("{date}", &date(*at)).replace("{name}", by),
+                (Some(_), None) => td_string!(i18n, admin.instrument_available).to_string(),
+                (None, _) => td_string!(i18n, admin.instrument_unavailable).to_string(),
+            };
+            view! {
+                <tr id=format!("instrument-{}", a.instrument.id)>
+                    <td>{a.instrument.name.get(lang)}</td>
+                    <td>{licence}</td>
+                    <td>{status}</td>
+                    <td><a href=fhir_questionnaire_path(a.instrument, lang) download=format!("{}.json", a.instrument.id)>{td_string!(i18n, admin.fhir_download).to_string()}</a></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let pack_error = flash.errors.iter().any(|e| e.field == "pack");
+    let pack_value = flash.value("pack").unwrap_or_default();
+    let mut schedules = Vec::new();
+    for (_, programme) in services.content.programmes().iter().filter(|(_, p)| !p.measures.is_empty()) {
+        let chosen = measurement::measures(pool, organisation_id, programme).await?;
+        let rows = chosen
+            .iter()
+            .map(|m| {
+                let name = stegvis_content::instruments::by_id(&m.instrument).map(|i| i.abbreviation).unwrap_or_default();
+                let usable = available.iter().any(|a| a.instrument.id == m.instrument && a.text.is_some());
+                view! {
+                    <tr>
+                        <th scope="row">{name}{(!usable).then(|| view! { <span class="hint">" ("{td_string!(i18n, admin.instrument_unavailable_short).to_string()}")"</span> })}</th>
+                        {When::ALL.into_iter().map(|w| {
+                            let key = schedule_key(&m.instrument, w);
+                            let id = format!("{}-{}", programme.id, key.replace('~', "-"));
+                            view! {
+                                <td>
+                                    <input type="checkbox" id=id.clone() name=key value="on" checked=m.when.contains(&w)/>
+                                    <label for=id class="visually-hidden">{format!("{name}: {}", when_text(w))}</label>
+                                </td>
+                            }
+                        }).collect_view()}
+                    </tr>
+                }
+            })
+            .collect_view();
+        schedules.push(view! {
+            <form method="post" action=SetMeasures::PATH class="stack">
+                <input type="hidden" name="programme" value=programme.id.clone()/>
+                <h4>{programme.title.get(lang).to_string()}</h4>
+                <div class="table-wrap">
+                    <table class="schedule">
+                        <thead><tr>
+                            <th scope="col">{td_string!(i18n, admin.instrument).to_string()}</th>
+                            {When::ALL.into_iter().map(|w| view! { <th scope="col">{when_text(w)}</th> }).collect_view()}
+                        </tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+                <button type="submit" class="button secondary">{td_string!(i18n, admin.save_schedule).to_string()}</button>
+            </form>
+        });
+    }
+    Ok(view! {
+        <section aria-labelledby="instruments-heading" id="instruments">
+            <h2 id="instruments-heading">{td_string!(i18n, admin.instruments).to_string()}</h2>
+            <p>{td_string!(i18n, admin.instruments_intro).to_string()}</p>
+            <Table headings=vec![
+                td_string!(i18n, admin.instrument).to_string(),
+                td_string!(i18n, admin.licence).to_string(),
+                td_string!(i18n, admin.status).to_string(),
+                td_string!(i18n, admin.fhir).to_string(),
+            ]>
+                {rows}
+            </Table>
+            <form method="post" action=UploadPack::PATH class="stack card">
+                <div class="field" class:invalid=pack_error>
+                    <label for="pack">{td_string!(i18n, admin.pack_label).to_string()}</label>
+                    <p class="hint" id="pack-hint">{td_string!(i18n, admin.pack_hint).to_string()}</p>
+                    <textarea id="pack" name="source" rows="10" spellcheck="false" aria-describedby="pack-hint" aria-invalid=pack_error.then_some("true")>{pack_value}</textarea>
+                </div>
+                <button type="submit" class="button">{td_string!(i18n, admin.pack_submit).to_string()}</button>
+            </form>
+            <h3 id="schedules">{td_string!(i18n, admin.schedules).to_string()}</h3>
+            <p class="hint">{td_string!(i18n, admin.schedules_hint).to_string()}</p>
+            {schedules}
         </section>
     })
 }

@@ -1,7 +1,7 @@
 //! The home page: what each role starts its day with.
 
 use leptos::prelude::*;
-use stegvis_platform::{access::Viewer, enrolments, homework, org::Role, patients, Error};
+use stegvis_platform::{access::Viewer, enrolments, homework, measurement, org::Role, patients, Error};
 
 use crate::{
     api::programmes::{module_path, staff_homework_path},
@@ -9,6 +9,7 @@ use crate::{
     context::{locale, request_id, require_viewer, services, Flash},
     i18n::*,
     pages::{
+        measurement::questionnaires_first,
         patients::PatientTable,
         programmes::{plan_link, ProgrammeFacts},
     },
@@ -24,7 +25,10 @@ pub fn HomePage() -> impl IntoView {
         let greeting = td!(i18n, home.greeting, name = move || name.clone());
         let body = match viewer.membership() {
             Err(_) => view! { <p>{td_string!(i18n, home.no_organisation).to_string()}</p> }.into_any(),
-            Ok(m) if m.roles == [Role::Patient] => patient_home(&viewer).await?.into_any(),
+            Ok(m) if m.roles == [Role::Patient] => match questionnaires_first().await? {
+                Some(redirect) => return Ok(redirect),
+                None => patient_home(&viewer).await?.into_any(),
+            },
             Ok(_) => staff_home(&viewer).await?.into_any(),
         };
         Ok::<_, Error>(view! {
@@ -32,7 +36,8 @@ pub fn HomePage() -> impl IntoView {
             <FlashMessages flash/>
             <p class="lead">{greeting}</p>
             {body}
-        })
+        }
+        .into_any())
     })
 }
 
@@ -64,9 +69,19 @@ async fn patient_home(viewer: &Viewer) -> Result<impl IntoView + use<>, Error> {
             </section>
         });
     }
+    let due = measurement::due(&services.db.pool, &services.content, membership.organisation.id, patient_id).await?;
+    let questionnaires = (!due.is_empty()).then(|| view! {
+        <section aria-labelledby="due-heading" class="card">
+            <h2 id="due-heading">{td_string!(i18n, measures.due_title).to_string()}</h2>
+            <p>{td_string!(i18n, measures.due_postponed).to_string()}</p>
+            <p><a class="button" href="/questionnaires">{td_string!(i18n, measures.start_answering).to_string()}</a></p>
+        </section>
+    });
     Ok(view! {
         <p>{td_string!(i18n, home.patient_intro).to_string()}</p>
+        {questionnaires}
         {programmes}
+        <p><a href="/progress">{td_string!(i18n, measures.see_progress).to_string()}</a></p>
         <section aria-labelledby="guide-heading" class="card">
             <h2 id="guide-heading">{td_string!(i18n, home.patient_guided_by).to_string()}</h2>
             {if me.therapists.is_empty() {

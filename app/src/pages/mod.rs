@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod home;
+pub mod measurement;
 pub mod patients;
 pub mod programmes;
 pub mod sign_in;

@@ -92,6 +92,7 @@ pub fn PatientPage() -> impl IntoView {
             let own_patient = viewer.assigned_therapist(pool, access.patient_id).await.is_ok();
             crate::pages::programmes::patient_programmes(&access, own_patient, &flash).await?
         };
+        let measures = crate::pages::measurement::patient_measures(&access).await?;
         let none = td_string!(i18n, patients.none).to_string();
         let p = record.patient;
         Ok(view! {
@@ -107,6 +108,7 @@ pub fn PatientPage() -> impl IntoView {
             </dl>
             {assign}
             {programmes}
+            {measures}
         })
     })
 }

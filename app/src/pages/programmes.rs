@@ -22,7 +22,10 @@ use crate::{
     components::{date, iso_date, load, FlashMessages, Heading},
     context::{locale, request_id, require_viewer, services, session, Flash},
     i18n::*,
-    pages::worksheet::{AnswersView, FormState, WorksheetForm},
+    pages::{
+        measurement::questionnaires_first,
+        worksheet::{AnswersView, FormState, WorksheetForm},
+    },
 };
 
 fn param(name: &str) -> Option<i64> {
@@ -111,6 +114,9 @@ pub fn ProgrammePage() -> impl IntoView {
     let i18n = locale();
     let id = param("enrolment");
     load(async move {
+        if let Some(redirect) = questionnaires_first().await? {
+            return Ok(redirect);
+        }
         let overview = own_overview(id.ok_or(Error::NotFound)?).await?;
         let lang = i18n.as_str();
         let programme = overview.programme.clone();
@@ -153,7 +159,8 @@ pub fn ProgrammePage() -> impl IntoView {
                 <h2>{td_string!(i18n, programme.optional_modules).to_string()}</h2>
                 <ul class="modules">{extra}</ul>
             })}
-        })
+        }
+        .into_any())
     })
 }
 
@@ -164,6 +171,9 @@ pub fn ModulePage() -> impl IntoView {
     let position = param("module").unwrap_or(0) as usize;
     let asked_page: usize = use_query_map().read_untracked().get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
     load(async move {
+        if let Some(redirect) = questionnaires_first().await? {
+            return Ok(redirect);
+        }
         let overview = own_overview(id.ok_or(Error::NotFound)?).await?;
         let state = overview.module(position).ok_or(Error::NotFound)?.clone();
         let module = overview.programme.module(position).ok_or(Error::NotFound)?.clone();

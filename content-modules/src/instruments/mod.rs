@@ -341,6 +341,19 @@ impl Instrument {
         format!("i.{}", item.id)
     }
 
+    /// The number a question is shown with: items count one each, grouped items one per group.
+    pub fn question_number(&self, item_id: &str) -> Option<usize> {
+        let mut number = 0;
+        for (i, item) in self.items.iter().enumerate() {
+            let starts_block = item.group.is_none() || i == 0 || self.items[i - 1].group != item.group;
+            number += usize::from(starts_block);
+            if item.id == item_id {
+                return Some(number);
+            }
+        }
+        None
+    }
+
     /// Reads a submitted questionnaire form: every item needs one of its values (or "does not
     /// apply" where the item allows it). Otherwise the items still to answer.
     pub fn read_form<'a>(&self, value: impl Fn(&str) -> Option<&'a str>) -> Result<Vec<Option<u8>>, Vec<&'static str>> {

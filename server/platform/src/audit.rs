@@ -19,6 +19,7 @@ pub enum Action {
     OpenModule,
     AddModule,
     EndEnrolment,
+    ViewResponses,
 }
 
 impl Action {
@@ -33,6 +34,7 @@ impl Action {
             Action::OpenModule => "open_module",
             Action::AddModule => "add_module",
             Action::EndEnrolment => "end_enrolment",
+            Action::ViewResponses => "view_responses",
         }
     }
 }

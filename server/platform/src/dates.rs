@@ -50,6 +50,20 @@ pub fn add_days(date: Date, days: i64) -> Date {
     date + time::Duration::days(days)
 }
 
+/// Unix seconds as an RFC 3339 timestamp in UTC.
+pub fn rfc3339(unix: i64) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp(unix).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute(), t.second())
+}
+
+/// The same day `months` later; the last day of the month where that month is shorter.
+pub fn add_months(date: Date, months: u32) -> Date {
+    let index = date.year() * 12 + i32::from(date.month() as u8 - 1) + months as i32;
+    let (year, month) = (index.div_euclid(12), Month::try_from((index.rem_euclid(12) + 1) as u8).expect("1..=12"));
+    let day = date.day().min(time::util::days_in_month(month, year));
+    Date::from_calendar_date(year, month, day).expect("a valid day")
+}
+
 /// Whole days from `from` to `to` (negative when `to` is earlier).
 pub fn days_between(from: Date, to: Date) -> i64 {
     (to - from).whole_days()
@@ -58,6 +72,16 @@ pub fn days_between(from: Date, to: Date) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn months_later_keep_the_day_or_end_the_month() {
+        let d = |s: &str| parse(s).unwrap();
+        assert_eq!(add_months(d("2026-01-15"), 3), d("2026-04-15"));
+        assert_eq!(add_months(d("2026-11-30"), 3), d("2027-02-28"));
+        assert_eq!(add_months(d("2027-11-30"), 3), d("2028-02-29"));
+        assert_eq!(add_months(d("2026-08-31"), 12), d("2027-08-31"));
+        assert_eq!(add_months(d("2026-12-01"), 6), d("2027-06-01"));
+    }
 
     fn unix(text: &str) -> i64 {
         OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).unwrap().unix_timestamp()

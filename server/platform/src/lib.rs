@@ -12,6 +12,7 @@ pub mod enrolments;
 pub mod error;
 pub mod homework;
 pub mod mail;
+pub mod measurement;
 pub mod org;
 pub mod patients;
 pub mod tokens;

@@ -6,14 +6,19 @@ mod homework;
 use std::sync::Arc;
 
 use sqlx::AnyConnection;
-use stegvis_content::{answers, Programme, Worksheet};
+use stegvis_content::{
+    answers,
+    instruments::{self, Instrument},
+    schedule::Occasion,
+    Programme, Worksheet,
+};
 use stegvis_platform::{
     accounts::{self, NewInvitation},
     audit::Action,
     content::Content,
     dates,
     db::Db,
-    enrolments, now,
+    enrolments, measurement, now,
     org::{self, Role},
     Error,
 };
@@ -165,24 +170,35 @@ struct History {
     waiting_since: Option<i64>,
     /// What they have typed into the module after the last one handed in (saved last night).
     draft: &'static [Part],
+    /// Their PHQ-9 and GAD-7 totals at the start and each week after, as far as answered;
+    /// the current week's are left for them to answer.
+    scores: Scores,
 }
+
+struct Scores {
+    phq9: &'static [u16],
+    gad7: &'static [u16],
+}
+
+const NO_SCORES: Scores = Scores { phq9: &[], gad7: &[] };
 
 const MARIA: Option<&str> = Some("behandler@stegvis.demo");
 const OLA: Option<&str> = Some("ola.berg@stegvis.demo");
 const ERIK: Option<&str> = Some("teamleder@stegvis.demo");
 
 const HISTORIES: &[History] = &[
-    History { patient: "pasient@stegvis.demo", programme: "panic", therapist: MARIA, started_days_ago: 35, pace: 7, homework: homework::KARI, waiting_since: None, draft: homework::KARI_DRAFT },
-    // Module 8 has waited three days for feedback: overdue guidance on Maria's list.
-    History { patient: "jonas.lie@stegvis.demo", programme: "depression", therapist: MARIA, started_days_ago: 80, pace: 9, homework: homework::JONAS, waiting_since: Some(3), draft: &[] },
-    History { patient: "amina.hassan@stegvis.demo", programme: "social-anxiety", therapist: OLA, started_days_ago: 56, pace: 8, homework: homework::AMINA, waiting_since: None, draft: &[] },
-    History { patient: "per.olsen@stegvis.demo", programme: "depression", therapist: ERIK, started_days_ago: 14, pace: 7, homework: homework::PER, waiting_since: Some(1), draft: &[] },
-    History { patient: "line.dahl@stegvis.demo", programme: "social-anxiety", therapist: OLA, started_days_ago: 7, pace: 7, homework: homework::LINE, waiting_since: Some(1), draft: &[] },
-    History { patient: "thomas.vik@stegvis.demo", programme: WAITING_LIST, therapist: None, started_days_ago: 2, pace: 7, homework: &[], waiting_since: None, draft: &[] },
-    History { patient: "nils.aas@stegvis.demo", programme: "panic", therapist: MARIA, started_days_ago: 42, pace: 10, homework: homework::NILS, waiting_since: None, draft: &[] },
-    History { patient: "ny.panikk@stegvis.demo", programme: "panic", therapist: MARIA, started_days_ago: 0, pace: 7, homework: &[], waiting_since: None, draft: &[] },
-    History { patient: "ny.sosial@stegvis.demo", programme: "social-anxiety", therapist: MARIA, started_days_ago: 0, pace: 7, homework: &[], waiting_since: None, draft: &[] },
-    History { patient: "ny.depresjon@stegvis.demo", programme: "depression", therapist: MARIA, started_days_ago: 0, pace: 7, homework: &[], waiting_since: None, draft: &[] },
+    History { patient: "pasient@stegvis.demo", programme: "panic", therapist: MARIA, started_days_ago: 35, pace: 7, homework: homework::KARI, waiting_since: None, draft: homework::KARI_DRAFT, scores: Scores { phq9: &[12, 12, 11, 9, 8], gad7: &[15, 14, 12, 11, 9] } },
+    // Module 8 has waited three days for feedback: overdue guidance on Maria's list. Nils's
+    // scores rise week by week (a reliable deterioration); the others improve or hold.
+    History { patient: "jonas.lie@stegvis.demo", programme: "depression", therapist: MARIA, started_days_ago: 80, pace: 9, homework: homework::JONAS, waiting_since: Some(3), draft: &[], scores: Scores { phq9: &[19, 18, 18, 16, 15, 13, 12, 11, 10, 9, 8], gad7: &[12, 12, 11, 10, 10, 9, 9, 8, 7, 7, 6] } },
+    History { patient: "amina.hassan@stegvis.demo", programme: "social-anxiety", therapist: OLA, started_days_ago: 56, pace: 8, homework: homework::AMINA, waiting_since: None, draft: &[], scores: Scores { phq9: &[9, 9, 8, 8, 7, 7, 6, 6], gad7: &[14, 13, 13, 12, 10, 9, 9, 8] } },
+    History { patient: "per.olsen@stegvis.demo", programme: "depression", therapist: ERIK, started_days_ago: 14, pace: 7, homework: homework::PER, waiting_since: Some(1), draft: &[], scores: Scores { phq9: &[17, 18], gad7: &[10, 11] } },
+    History { patient: "line.dahl@stegvis.demo", programme: "social-anxiety", therapist: OLA, started_days_ago: 7, pace: 7, homework: homework::LINE, waiting_since: Some(1), draft: &[], scores: Scores { phq9: &[8], gad7: &[13] } },
+    History { patient: "thomas.vik@stegvis.demo", programme: WAITING_LIST, therapist: None, started_days_ago: 2, pace: 7, homework: &[], waiting_since: None, draft: &[], scores: NO_SCORES },
+    History { patient: "nils.aas@stegvis.demo", programme: "panic", therapist: MARIA, started_days_ago: 42, pace: 10, homework: homework::NILS, waiting_since: None, draft: &[], scores: Scores { phq9: &[11, 12, 13, 15, 16, 17], gad7: &[12, 13, 14, 15, 16, 17] } },
+    History { patient: "ny.panikk@stegvis.demo", programme: "panic", therapist: MARIA, started_days_ago: 0, pace: 7, homework: &[], waiting_since: None, draft: &[], scores: NO_SCORES },
+    History { patient: "ny.sosial@stegvis.demo", programme: "social-anxiety", therapist: MARIA, started_days_ago: 0, pace: 7, homework: &[], waiting_since: None, draft: &[], scores: NO_SCORES },
+    History { patient: "ny.depresjon@stegvis.demo", programme: "depression", therapist: MARIA, started_days_ago: 0, pace: 7, homework: &[], waiting_since: None, draft: &[], scores: NO_SCORES },
 ];
 
 /// A history made concrete against today's date and the installed content.
@@ -383,6 +399,7 @@ async fn write(conn: &mut AnyConnection, plan: &Plan) -> Result<(), Error> {
             staff.reply(conn, enrolment_id, submission_id, hand_in.position, reply).await?;
         }
     }
+    write_scores(conn, plan, enrolment_id).await?;
     if let Some((position, raw)) = &plan.draft {
         let saved_at = Timing { on: dates::add_days(dates::today(), -1), hour: 20, minute: 40 }.unix();
         sqlx::query("INSERT INTO drafts (enrolment_id, position, answers, revision, updated_at) VALUES ($1, $2, $3, 3, $4)")
@@ -394,4 +411,60 @@ async fn write(conn: &mut AnyConnection, plan: &Plan) -> Result<(), Error> {
             .await?;
     }
     Ok(())
+}
+
+/// The patient's questionnaires so far: at the start and each week, answered on the day they
+/// were due (or the day after), each total spread over the items (PHQ-9 item 9 left at 0).
+async fn write_scores(conn: &mut AnyConnection, plan: &Plan, enrolment_id: i64) -> Result<(), Error> {
+    let end = dates::add_days(plan.start, 7 * i64::from(plan.programme.weeks));
+    for (instrument_id, totals) in [("phq9", plan.history.scores.phq9), ("gad7", plan.history.scores.gad7)] {
+        let instrument = instruments::by_id(instrument_id).ok_or_else(|| demo_error(format!("no instrument {instrument_id}")))?;
+        for (n, total) in totals.iter().enumerate() {
+            let occasion = if n == 0 { Occasion::Start } else { Occasion::Week(n as u32) };
+            let (due_on, closes_on) = measurement::window_between(plan.start, end, occasion);
+            let answers = spread(instrument, *total);
+            let score = instrument.score(&answers).map_err(|e| demo_error(format!("{instrument_id} {total}: {e:?}")))?;
+            let on = dates::add_days(due_on, (n as i64 + plan.history.started_days_ago) % 2).min(dates::today());
+            let at = Timing::varied(on, &HAND_IN_HOURS, n + 3, plan.history.started_days_ago).unix();
+            let questionnaire_id: i64 = sqlx::query_scalar(
+                "INSERT INTO questionnaires (enrolment_id, instrument_id, occasion, due_on, closes_on, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(enrolment_id)
+            .bind(instrument_id)
+            .bind(occasion.key())
+            .bind(dates::format(due_on))
+            .bind(dates::format(closes_on))
+            .bind(at - 60)
+            .fetch_one(&mut *conn)
+            .await?;
+            sqlx::query("INSERT INTO responses (questionnaire_id, revision, answers, total, submitted_at) VALUES ($1, 0, $2, $3, $4)")
+                .bind(questionnaire_id)
+                .bind(json(&answers)?)
+                .bind(i64::from(score.total))
+                .bind(at)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Answers adding up to `total`: one point at a time over the items in turn, risk items last.
+fn spread(instrument: &Instrument, total: u16) -> Vec<Option<u8>> {
+    let mut answers = vec![0u8; instrument.items.len()];
+    let order: Vec<usize> = (0..answers.len()).filter(|i| !instrument.risk.iter().any(|r| r.item == instrument.items[*i].id)).collect();
+    let mut left = total;
+    while left > 0 {
+        let before = left;
+        for &i in &order {
+            if left > 0 && answers[i] < instrument.item_scale(&instrument.items[i]).max {
+                answers[i] += 1;
+                left -= 1;
+            }
+        }
+        if before == left {
+            break;
+        }
+    }
+    answers.into_iter().map(Some).collect()
 }

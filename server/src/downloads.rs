@@ -1,0 +1,81 @@
+//! Files to download, served beside the pages (behind the same session and viewer):
+//! a patient's own answers as a FHIR Bundle, and each instrument as a FHIR Questionnaire.
+
+use axum::{
+    extract::{Path, Query, State},
+    http::{header, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+    routing::get,
+    Extension, Router,
+};
+use serde::Deserialize;
+use sqlx::AnyPool;
+use stegvis_content::{fhir, instruments};
+use stegvis_platform::{measurement, CurrentViewer, Error};
+
+pub fn routes(pool: AnyPool) -> Router {
+    Router::new()
+        .route("/downloads/my-answers.json", get(my_answers))
+        .route("/downloads/questionnaires/{file}", get(questionnaire))
+        .with_state(pool)
+}
+
+fn json_file(name: &str, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/fhir+json; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+fn failed(error: Error) -> Response {
+    match error {
+        Error::Unauthenticated => Redirect::to("/login").into_response(),
+        Error::NotFound => StatusCode::NOT_FOUND.into_response(),
+        Error::Forbidden => StatusCode::FORBIDDEN.into_response(),
+        other => {
+            tracing::error!(error = %other, "download failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+async fn my_answers(State(pool): State<AnyPool>, Extension(viewer): Extension<CurrentViewer>) -> Response {
+    let result = async {
+        let viewer = viewer.0.ok_or(Error::Unauthenticated)?;
+        let patient_id = viewer.membership()?.patient_id.ok_or(Error::NotFound)?;
+        measurement::fhir_bundle(&pool, patient_id).await
+    }
+    .await;
+    match result {
+        Ok(bundle) => json_file("stegvis-svar.json", serde_json::to_string_pretty(&bundle).expect("a bundle serialises")),
+        Err(error) => failed(error),
+    }
+}
+
+#[derive(Deserialize)]
+struct Lang {
+    lang: Option<String>,
+}
+
+/// An instrument as the organisation has it: with its text where it has one, otherwise (a
+/// licensed instrument without a pack) as a skeleton.
+async fn questionnaire(State(pool): State<AnyPool>, Extension(viewer): Extension<CurrentViewer>, Path(file): Path<String>, Query(lang): Query<Lang>) -> Response {
+    let result = async {
+        let viewer = viewer.0.ok_or(Error::Unauthenticated)?;
+        let id = file.strip_suffix(".json").ok_or(Error::NotFound)?;
+        let instrument = instruments::by_id(id).ok_or(Error::NotFound)?;
+        let text = measurement::text(&pool, viewer.organisation_id()?, instrument).await?;
+        let locale = if lang.lang.as_deref() == Some("en") { "en" } else { "nb" };
+        Ok((instrument, fhir::questionnaire(instrument, text.as_ref(), locale)))
+    }
+    .await;
+    match result {
+        Ok((instrument, q)) => json_file(&format!("{}.json", instrument.id), serde_json::to_string_pretty(&q).expect("a questionnaire serialises")),
+        Err(error) => failed(error),
+    }
+}
