@@ -157,6 +157,14 @@ async fn a_draft_survives_sigkill_and_restart() {
     let browser = client(Default::default());
     let login = [("email", "ny.panikk@stegvis.demo"), ("password", "stegvis-demo")];
     assert_eq!(post(&browser, "/api/login", &login).await.unwrap().status(), 303);
+    // The start questionnaires come first: answer the first, put the other off.
+    let due = browser.get(format!("{base}/questionnaires")).send().await.unwrap().text().await.unwrap();
+    let questionnaire = due.split("href=\"/questionnaires/").nth(1).and_then(|s| s.split('"').next()).expect("a questionnaire due").to_string();
+    let mut answers = vec![("questionnaire".to_string(), questionnaire)];
+    answers.extend((1..=9).map(|n| (format!("i.phq9_{n}"), if n == 9 { "0" } else { "2" }.to_string())));
+    let answers: Vec<(&str, &str)> = answers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(post(&browser, "/api/questionnaire", &answers).await.unwrap().status(), 303);
+    assert_eq!(post(&browser, "/api/postpone", &[]).await.unwrap().status(), 303);
     let home = browser.get(format!("{base}/")).send().await.unwrap().text().await.unwrap();
     let module = home.split("href=\"/programmes/").nth(1).and_then(|s| s.split('"').next()).expect("a link to the module").to_string();
     let enrolment = module.split('/').next().unwrap().to_string();
@@ -172,6 +180,8 @@ async fn a_draft_survives_sigkill_and_restart() {
     assert_eq!(post(&browser, "/api/login", &login).await.unwrap().status(), 303);
     let page = browser.get(format!("{base}/programmes/{enrolment}/modules/1?page=7")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains(typed), "the draft is back after the restart");
+    let progress = browser.get(format!("{base}/progress")).send().await.unwrap().text().await.unwrap();
+    assert!(progress.contains("Du har svart én gang (16)"), "the questionnaire answered before the kill is there, with its total (8 × 2)");
     sigterm(child.id());
     child.wait().unwrap();
     let _ = std::fs::remove_dir_all(dir);

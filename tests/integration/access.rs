@@ -76,6 +76,11 @@ const PAGES: &[(&str, [Outcome; 7])] = &[
     ("/programmes/{enrolment}", [ToLogin, Shown, NotFound, NotFound, NotFound, NotFound, NotFound]),
     ("/programmes/{enrolment}/modules/{module}", [ToLogin, Shown, NotFound, NotFound, NotFound, NotFound, NotFound]),
     ("/patients/{id}/programmes/{enrolment}/modules/{module}", [ToLogin, NotFound, Shown, Forbidden, Shown, Forbidden, NotFound]),
+    // Questionnaires and progress are the patient's own; the answers item by item are staff's.
+    ("/questionnaires", [ToLogin, Shown, NotFound, NotFound, NotFound, NotFound, NotFound]),
+    ("/questionnaires/{id}", [ToLogin, Shown, NotFound, NotFound, NotFound, NotFound, NotFound]),
+    ("/progress", [ToLogin, Shown, NotFound, NotFound, NotFound, NotFound, NotFound]),
+    ("/patients/{id}/responses/{response}", [ToLogin, NotFound, Shown, Forbidden, Shown, Forbidden, NotFound]),
 ];
 
 /// Server functions: the form posted and one outcome per actor.
@@ -133,6 +138,18 @@ fn server_functions(ids: &Ids) -> Vec<(&'static str, Vec<(&'static str, String)>
             vec![("patient_id", ids.patient.to_string()), ("programme", s("depression")), ("start_date", ids.today.clone())],
             [ToLogin, NotFound, Redirected, Forbidden, Redirected, Forbidden, NotFound],
         ),
+        (
+            "/api/questionnaire",
+            vec![("questionnaire", ids.questionnaire.to_string()), ("i.phq9_1", s("1"))],
+            [ToLogin, Redirected, NotFound, NotFound, NotFound, NotFound, NotFound],
+        ),
+        ("/api/postpone", vec![], [ToLogin, Redirected, NotFound, NotFound, NotFound, NotFound, NotFound]),
+        ("/api/instrument-pack", vec![("source", s("instrument = \"pdss-sr\""))], [ToLogin, NotFound, Forbidden, Forbidden, Forbidden, Redirected, Redirected]),
+        (
+            "/api/measures",
+            vec![("programme", s("panic")), ("when~phq9~start", s("on")), ("when~phq9~weekly", s("on")), ("when~gad7~start", s("on")), ("when~gad7~weekly", s("on"))],
+            [ToLogin, NotFound, Forbidden, Forbidden, Forbidden, Redirected, Redirected],
+        ),
         ("/api/pacing", vec![("programme", s("panic")), ("feedback~introduction", s("on"))], [ToLogin, NotFound, Forbidden, Forbidden, Forbidden, Redirected, Redirected]),
         ("/api/waiting-list", vec![("programme", s("waiting-list"))], [ToLogin, NotFound, Forbidden, Forbidden, Forbidden, Redirected, Redirected]),
     ]
@@ -149,6 +166,9 @@ struct Ids {
     enrolment: i64,
     /// A waiting-list enrolment of a patient nobody is assigned to yet.
     unassigned_enrolment: i64,
+    /// The patient's first questionnaire (answered) and its answers.
+    questionnaire: i64,
+    response: i64,
     today: String,
 }
 
@@ -158,6 +178,10 @@ async fn as_actor(server: &TestServer, actor: Actor) -> Browser {
     let b = server.client();
     if let Some(email) = actor.email() {
         b.login_demo(email).await;
+    }
+    // The week's questionnaires would send the patient to them first: put them off.
+    if actor == Patient {
+        b.post("/api/postpone", &[]).await;
     }
     b
 }
@@ -170,6 +194,10 @@ async fn every_route_and_function_for_every_role(backend: Backend) {
         other_organisation: server.id_of("SELECT id FROM organisations WHERE slug = $1", "fjordheim-dps").await,
         enrolment: server.id_of(ENROLMENT_OF, "pasient@stegvis.demo").await,
         unassigned_enrolment: server.id_of(ENROLMENT_OF, "thomas.vik@stegvis.demo").await,
+        questionnaire: server.id_of(&format!("SELECT MIN(q.id) FROM questionnaires q WHERE q.enrolment_id = ({ENROLMENT_OF})"), "pasient@stegvis.demo").await,
+        response: server
+            .id_of(&format!("SELECT MIN(r.id) FROM responses r JOIN questionnaires q ON q.id = r.questionnaire_id WHERE q.enrolment_id = ({ENROLMENT_OF})"), "pasient@stegvis.demo")
+            .await,
         today: stegvis_platform::dates::format(stegvis_platform::dates::today()),
     };
 
@@ -191,7 +219,8 @@ async fn every_route_and_function_for_every_role(backend: Backend) {
     for (i, actor) in ACTORS.into_iter().enumerate() {
         let b = as_actor(&server, actor).await;
         for (path, expected) in PAGES {
-            let url = path.replace("{id}", &ids.patient.to_string()).replace("{enrolment}", &ids.enrolment.to_string()).replace("{module}", "1");
+            let url = path.replace("/questionnaires/{id}", &format!("/questionnaires/{}", ids.questionnaire)).replace("{response}", &ids.response.to_string());
+            let url = url.replace("{id}", &ids.patient.to_string()).replace("{enrolment}", &ids.enrolment.to_string()).replace("{module}", "1");
             let got = outcome(&b.get(&url).await);
             if got != expected[i] {
                 failures.push(format!("GET {url} as {actor:?}: expected {:?}, got {got:?}", expected[i]));

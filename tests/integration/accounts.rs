@@ -80,6 +80,7 @@ async fn password_reset_through_the_outbox(backend: Backend) {
 
     let r = b.post("/api/reset-password", &[("token", &token), ("password", "a new long password"), ("password_repeat", "a new long password")]).await;
     assert_eq!(location(&r), "/", "logged in after the reset");
+    b.answer_later().await;
     let (_, home) = b.text("/").await;
     assert!(home.contains("Jonas Lie"));
 
@@ -132,6 +133,11 @@ async fn admins_invite_people_who_set_their_own_password(backend: Backend) {
     assert!(page.contains("Velg et passord") || page.contains("Choose a password"));
     let r = invited.post("/api/accept-invitation", &[("token", &token), ("password", "my own password"), ("password_repeat", "my own password")]).await;
     assert_eq!(location(&r), "/");
+    // Enrolled in the waiting-list programme: its start questionnaires come first.
+    assert_eq!(location(&invited.get("/").await), "/questionnaires");
+    let (_, due) = invited.text("/questionnaires").await;
+    assert!(due.contains("PHQ-9") && due.contains("GAD-7"), "{due}");
+    invited.answer_later().await;
     let (_, home) = invited.text("/").await;
     assert!(home.contains("Nora Ny"));
     assert!(home.contains("lang=\"en\""), "the interface uses the person's language");
@@ -164,6 +170,7 @@ async fn language_is_stored_on_the_person(backend: Backend) {
 
     let other_browser = Browser::new(&server.base);
     other_browser.login_demo("pasient@stegvis.demo").await;
+    other_browser.answer_later().await;
     let (_, home) = other_browser.text("/").await;
     assert!(home.contains("Hello, "), "English after logging in elsewhere");
 

@@ -46,6 +46,7 @@ async fn every_staff_read_leaves_exactly_one_row(backend: Backend) {
     assert_eq!(ola.get(&format!("/patients/{kari}")).await.status(), 403);
     let patient = server.client();
     patient.login_demo("pasient@stegvis.demo").await;
+    patient.answer_later().await;
     assert_eq!(patient.get("/").await.status(), 200);
     let (_, log) = patient.text("/access-log").await;
     assert_eq!(audit_count(&server).await, before);

@@ -34,6 +34,7 @@ async fn a_module_from_draft_to_feedback(backend: Backend) {
     let e = enrolment.to_string();
     let patient = server.client();
     patient.login_demo(NEW_PATIENT).await;
+    patient.answer_later().await;
     let module_page = format!("/programmes/{enrolment}/modules/1?page=7");
     let (status, page) = patient.text(&module_page).await;
     assert_eq!(status, 200);
@@ -110,6 +111,7 @@ async fn nothing_typed_is_lost_when_the_session_has_run_out(backend: Backend) {
     assert!(location(&r).starts_with("/login?expired=1&next=/programmes/"), "{}", location(&r));
     assert_eq!(server.scalar(&format!("SELECT COUNT(*) FROM drafts WHERE enrolment_id = {enrolment}")).await, 0, "not saved for anyone yet");
     browser.login_demo(NEW_PATIENT).await;
+    browser.answer_later().await;
     let (_, page) = browser.text(&format!("/programmes/{enrolment}/modules/1")).await;
     assert!(page.contains("Det du skrev før du ble logget ut, er lagret som utkast."), "{page}");
     assert!(browser.text(&format!("/programmes/{enrolment}/modules/1?page=7")).await.1.contains(typed));
@@ -117,6 +119,7 @@ async fn nothing_typed_is_lost_when_the_session_has_run_out(backend: Backend) {
     // Another patient's session cannot carry it into their own enrolment.
     let other = server.client();
     other.login_demo("pasient@stegvis.demo").await;
+    other.answer_later().await;
     assert_eq!(other.get(&format!("/programmes/{enrolment}/modules/1")).await.status(), 404);
     server.stop().await;
     cleanup.run().await;
@@ -128,6 +131,7 @@ async fn autosave_keeps_the_draft_and_refuses_what_it_cannot_save(backend: Backe
     let e = enrolment.to_string();
     let patient = server.client();
     patient.login_demo(NEW_PATIENT).await;
+    patient.answer_later().await;
     let form = [("enrolment", e.as_str()), ("module", "1"), ("a.goals.0.goal", "Autolagret")];
     let r = patient.post_with("/api/autosave", &form, &[("Accept", "application/json")]).await;
     assert_eq!(r.status(), 200);
@@ -140,6 +144,7 @@ async fn autosave_keeps_the_draft_and_refuses_what_it_cannot_save(backend: Backe
     assert_eq!(patient.post_with("/api/autosave", &locked, &[("Accept", "application/json")]).await.status(), 409);
     let stranger = server.client();
     stranger.login_demo("pasient@stegvis.demo").await;
+    stranger.answer_later().await;
     assert_eq!(stranger.post_with("/api/autosave", &form, &[("Accept", "application/json")]).await.status(), 409);
     let nobody = Browser::new(&server.base);
     assert_eq!(nobody.post_with("/api/autosave", &form, &[("Accept", "application/json")]).await.status(), 409);
@@ -216,6 +221,7 @@ async fn pacing_and_the_waiting_list(backend: Backend) {
     let waiting = enrolment_of(&server, "venter@stegvis.demo", "waiting-list").await;
     assert_eq!(server.scalar(&format!("SELECT guided FROM enrolments WHERE id = {waiting}")).await, 0);
     assert_eq!(server.scalar(&format!("SELECT COUNT(*) FROM enrolment_modules WHERE enrolment_id = {waiting} AND opens_on IS NOT NULL")).await, 3, "every module on the schedule");
+    newcomer.answer_later().await;
     let (_, home) = newcomer.text("/").await;
     assert!(home.contains("Mens du venter"));
     server.stop().await;

@@ -93,6 +93,7 @@ async fn idle_sessions_expire(backend: Backend) {
     let Some((server, cleanup)) = TestServer::start(backend).await else { return };
     let b = server.client();
     b.login_demo("pasient@stegvis.demo").await;
+    b.answer_later().await;
     assert_eq!(b.get("/").await.status(), 200);
     let (table, expiry) = match backend {
         Backend::Sqlite => ("tower_sessions", "CAST(strftime('%s', expiry_date) AS INTEGER)"),
