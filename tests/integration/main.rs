@@ -5,5 +5,6 @@ mod access;
 mod accounts;
 mod audit;
 mod hardening;
+mod measurement;
 mod programmes;
 mod sessions;
