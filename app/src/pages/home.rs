@@ -20,7 +20,6 @@ pub fn HomePage() -> impl IntoView {
     let i18n = locale();
     load(async move {
         let viewer = require_viewer()?;
-        let flash = Flash::take().await;
         let name = viewer.user.display_name.clone();
         let greeting = td!(i18n, home.greeting, name = move || name.clone());
         let body = match viewer.membership() {
@@ -31,6 +30,8 @@ pub fn HomePage() -> impl IntoView {
             },
             Ok(_) => staff_home(&viewer).await?.into_any(),
         };
+        // Taken after the questionnaires' redirect, so that a notice follows it there.
+        let flash = Flash::take().await;
         Ok::<_, Error>(view! {
             <Heading text=td_string!(i18n, home.title).to_string()/>
             <FlashMessages flash/>

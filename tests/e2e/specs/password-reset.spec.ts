@@ -37,9 +37,12 @@ test('a forgotten password is reset through the link in the e-mail, once', async
   await page.locator('#password_repeat').fill(newPassword);
   await page.getByRole('button', { name: 'Lagre passordet', exact: true }).click();
 
-  // Logged in, on the home page, with the notice.
-  await expect(page).toHaveURL(/\/$/);
+  // Logged in, with the notice; the week's questionnaires come first (put off here), then home.
+  await expect(page).toHaveURL(/\/questionnaires$/);
   await expect(page.getByRole('status')).toHaveText('Passordet er endret, og du er logget inn.');
+  await expectNoA11yViolations(page);
+  await page.getByRole('button', { name: 'Svar senere' }).click();
+  await expect(page).toHaveURL(/\/$/);
   await expect(heading(page)).toHaveText('Hjem');
   await expect(page.locator('main')).toContainText(`Hei, ${user.name}`);
   await expectNoA11yViolations(page);

@@ -8,6 +8,7 @@ const MENU = {
   home: { text: 'Hjem', path: '/', h1: 'Hjem' },
   patients: { text: 'Pasienter', path: '/patients', h1: 'Pasienter' },
   admin: { text: 'Brukere og invitasjoner', path: '/admin', h1: 'Brukere og invitasjoner' },
+  progress: { text: 'Min fremgang', path: '/progress', h1: 'Min fremgang' },
   accessLog: { text: 'Hvem har sett journalen min', path: '/access-log', h1: 'Hvem har sett journalen min' },
   settings: { text: 'Innstillinger', path: '/settings', h1: 'Innstillinger' },
 };
@@ -28,7 +29,7 @@ const ROLES: Role[] = [
   {
     role: 'patient',
     user: patient,
-    menu: [MENU.home, MENU.accessLog, MENU.settings],
+    menu: [MENU.home, MENU.progress, MENU.accessLog, MENU.settings],
     home: async (page) => {
       const guide = page.getByRole('region', { name: 'Behandleren din' });
       await expect(guide).toContainText('Maria Johansen');
