@@ -31,9 +31,10 @@ pub struct ChartBand {
     pub label: String,
 }
 
-const WIDTH: f64 = 640.0;
-const HEIGHT: f64 = 260.0;
-const LEFT: f64 = 44.0;
+// Narrow enough that the labels stay legible when a phone shrinks the chart to its width.
+const WIDTH: f64 = 420.0;
+const HEIGHT: f64 = 240.0;
+const LEFT: f64 = 34.0;
 const RIGHT: f64 = 12.0;
 const TOP: f64 = 14.0;
 const BOTTOM: f64 = 40.0;
@@ -93,14 +94,15 @@ pub fn ScoreChart(
         }
     });
     let path = points.iter().enumerate().map(|(i, p)| format!("{:.1},{:.1}", x(i), y(f64::from(p.value)))).collect::<Vec<_>>().join(" ");
-    // With many points, label every other one under the axis so the labels stay readable.
-    let every = if points.len() > 8 { 2 } else { 1 };
+    // With many points, label only some under the axis (counting back from the latest) so
+    // the labels stay readable.
+    let every = points.len().div_ceil(6).max(1);
     let marks = points
         .iter()
         .enumerate()
         .map(|(i, p)| {
             let (px, py) = (x(i), y(f64::from(p.value)));
-            let label = (i % every == 0 || i + 1 == points.len()).then(|| view! { <text class="axis-label" x=px y=HEIGHT - BOTTOM + 18.0 text-anchor="middle">{p.label.clone()}</text> });
+            let label = ((points.len() - 1 - i) % every == 0).then(|| view! { <text class="axis-label" x=px y=HEIGHT - BOTTOM + 18.0 text-anchor="middle">{p.label.clone()}</text> });
             view! {
                 <circle class="point" cx=px cy=py r="5"/>
                 <text class="value" x=px y=py - 10.0 text-anchor="middle">{p.value.to_string()}</text>

@@ -175,6 +175,7 @@ pub fn notice_text(code: &str) -> String {
         "programme_ended" => td_string!(i18n, notices.programme_ended),
         "enrolled" => td_string!(i18n, notices.enrolled),
         "questionnaire_saved" => td_string!(i18n, notices.questionnaire_saved),
+        "questionnaire_saved_risk" => td_string!(i18n, notices.questionnaire_saved_risk),
         "questionnaire_already_saved" => td_string!(i18n, notices.questionnaire_already_saved),
         "questionnaires_postponed" => td_string!(i18n, notices.questionnaires_postponed),
         "pack_loaded" => td_string!(i18n, notices.pack_loaded),

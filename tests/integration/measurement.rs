@@ -246,3 +246,21 @@ on_both!(
     a_pack_brings_a_licensed_instrument_into_use,
     schedules_are_the_organisations_choice,
 );
+
+/// A risk answer (PHQ-9 item 9) is met at once with the crisis numbers.
+async fn a_risk_answer_is_met_with_crisis_numbers(backend: Backend) {
+    let Some((server, cleanup)) = TestServer::start(backend).await else { return };
+    let patient = server.client();
+    patient.login_demo(NEW_PATIENT).await;
+    let phq9 = due_ids(&patient).await[0];
+    let mut answers = filled(phq9, "phq9", "0");
+    answers.retain(|(k, _)| k != "i.phq9_9");
+    answers.push(("i.phq9_9".into(), "1".into()));
+    let r = patient.post("/api/questionnaire", &as_refs(&answers)).await;
+    let (_, page) = patient.text(&location(&r)).await;
+    assert!(page.contains("Stegvis er ikke en akuttjeneste") && page.contains("113") && page.contains("116 123") && page.contains("22 40 00 40"), "{page}");
+    server.stop().await;
+    cleanup.run().await;
+}
+
+on_both!(a_risk_answer_is_met_with_crisis_numbers);

@@ -64,6 +64,9 @@ pub async fn answer_questionnaire(#[server(flatten)] form: BTreeMap<String, Stri
             return Err(Error::NotFound);
         }
         let notice = match measurement::submit(pool, &questionnaire, &answers, old.as_ref()).await? {
+            // A risk answer is met at once with where to get help now. (The flag for the
+            // therapist and a page of its own are the escalation work that follows.)
+            Submitted::New(_) if !instrument.risk_items(&answers).is_empty() => "questionnaire_saved_risk",
             Submitted::New(_) => "questionnaire_saved",
             Submitted::Already(_) => "questionnaire_already_saved",
         };

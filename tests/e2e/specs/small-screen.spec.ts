@@ -7,7 +7,14 @@ test.use({ viewport: { width: 360, height: 740 } });
 
 async function expectNoHorizontalScroll(page: Page) {
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  expect(width, `page ${page.url()} is ${width}px wide at a 360px viewport`).toBeLessThanOrEqual(360);
+  // Name the elements that stick out, so a failure says where to look.
+  const wide = await page.evaluate(() =>
+    [...document.querySelectorAll('main *')]
+      .filter((e) => e.getBoundingClientRect().right > 361)
+      .slice(0, 5)
+      .map((e) => `${e.tagName.toLowerCase()}.${e.className}`),
+  );
+  expect(width, `page ${page.url()} is ${width}px wide at a 360px viewport: ${wide.join(', ')}`).toBeLessThanOrEqual(360);
 }
 
 test('the log-in page fits 360 px', async ({ page }) => {
@@ -27,3 +34,28 @@ for (const [role, user] of [
     await logOut(page);
   });
 }
+
+test("the patient's questionnaires and progress charts fit 360 px", async ({ page }) => {
+  await logIn(page, patient.email, patient.name);
+  await visit(page, '/questionnaires');
+  await expectNoHorizontalScroll(page);
+  const first = page.locator('main a[href^="/questionnaires/"]').first();
+  if ((await first.count()) > 0) {
+    await first.click();
+    await expectNoHorizontalScroll(page);
+  }
+  await visit(page, '/progress');
+  await expect(page.locator('figure.chart svg').first()).toBeVisible();
+  const chart = await page.locator('figure.chart svg').first().boundingBox();
+  expect(chart!.width).toBeLessThanOrEqual(360);
+  await expectNoHorizontalScroll(page);
+  await logOut(page);
+});
+
+test("the therapist's view of a patient's measures fits 360 px", async ({ page }) => {
+  await logIn(page, therapist.email, therapist.name);
+  await page.getByRole('region', { name: 'Mine pasienter' }).getByRole('link', { name: patient.name }).click();
+  await expect(page.getByRole('region', { name: 'Målinger' })).toBeVisible();
+  await expectNoHorizontalScroll(page);
+  await logOut(page);
+});
