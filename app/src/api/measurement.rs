@@ -71,8 +71,7 @@ pub async fn answer_questionnaire(#[server(flatten)] form: BTreeMap<String, Stri
             Submitted::Already(_) => "questionnaire_already_saved",
         };
         // Straight on to the next one, if more are due.
-        let membership = viewer.membership()?;
-        let next = measurement::due(pool, &services.content, membership.organisation.id, membership.patient_id.ok_or(Error::NotFound)?).await?;
+        let next = measurement::due_for_viewer(pool, &services.content, &viewer).await?;
         let to = match next.first() {
             Some(q) => questionnaire_path(q.id),
             None => "/".to_string(),
@@ -88,10 +87,10 @@ pub async fn answer_questionnaire(#[server(flatten)] form: BTreeMap<String, Stri
 pub async fn postpone_questionnaires() -> Result<(), ServerFnError> {
     let outcome = async {
         let viewer = require_viewer()?;
-        let membership = viewer.membership()?;
         let services = services();
         let pool = &services.db.pool;
-        let due = measurement::due(pool, &services.content, membership.organisation.id, membership.patient_id.ok_or(Error::NotFound)?).await?;
+        viewer.membership()?.patient_id.ok_or(Error::NotFound)?;
+        let due = measurement::due_for_viewer(pool, &services.content, &viewer).await?;
         let postponable: Vec<_> = due.iter().filter(|q| q.can_postpone()).collect();
         if postponable.is_empty() {
             return Err(Error::invalid("form", "already_postponed"));
@@ -111,11 +110,7 @@ pub async fn upload_pack(source: String) -> Result<(), ServerFnError> {
     let outcome = async {
         let viewer = require_viewer()?;
         viewer.require(&[Role::OrgAdmin])?;
-        let instrument = measurement::upload_pack(&services().db.pool, &viewer, &source).await.map_err(|e| match e {
-            // Every problem points at the one text box.
-            Error::Invalid(problems) => Error::Invalid(problems.into_iter().map(|p| FieldError { field: "pack".into(), code: format!("{}:{}", p.code, p.field) }).collect()),
-            other => other,
-        })?;
+        let instrument = measurement::upload_pack(&services().db.pool, &viewer, &source).await?;
         redirect_with_notice(&format!("/admin#instrument-{}", instrument.id), "pack_loaded").await
     }
     .await;

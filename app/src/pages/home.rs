@@ -1,7 +1,7 @@
 //! The home page: what each role starts its day with.
 
 use leptos::prelude::*;
-use stegvis_platform::{access::Viewer, enrolments, homework, measurement, org::Role, patients, Error};
+use stegvis_platform::{access::Viewer, enrolments, homework, org::Role, patients, Error};
 
 use crate::{
     api::programmes::{module_path, staff_homework_path},
@@ -9,7 +9,7 @@ use crate::{
     context::{locale, request_id, require_viewer, services, Flash},
     i18n::*,
     pages::{
-        measurement::questionnaires_first,
+        measurement::{due_now, questionnaires_first},
         patients::PatientTable,
         programmes::{plan_link, ProgrammeFacts},
     },
@@ -24,10 +24,13 @@ pub fn HomePage() -> impl IntoView {
         let greeting = td!(i18n, home.greeting, name = move || name.clone());
         let body = match viewer.membership() {
             Err(_) => view! { <p>{td_string!(i18n, home.no_organisation).to_string()}</p> }.into_any(),
-            Ok(m) if m.roles == [Role::Patient] => match questionnaires_first().await? {
-                Some(redirect) => return Ok(redirect),
-                None => patient_home(&viewer).await?.into_any(),
-            },
+            Ok(m) if m.roles == [Role::Patient] => {
+                let due = due_now().await?;
+                if let Some(redirect) = questionnaires_first(&due) {
+                    return Ok(redirect);
+                }
+                patient_home(&viewer, !due.is_empty()).await?.into_any()
+            }
             Ok(_) => staff_home(&viewer).await?.into_any(),
         };
         // Taken after the questionnaires' redirect, so that a notice follows it there.
@@ -42,7 +45,8 @@ pub fn HomePage() -> impl IntoView {
     })
 }
 
-async fn patient_home(viewer: &Viewer) -> Result<impl IntoView + use<>, Error> {
+/// `questionnaires`: some are due, put off for now.
+async fn patient_home(viewer: &Viewer, questionnaires: bool) -> Result<impl IntoView + use<>, Error> {
     let i18n = locale();
     let membership = viewer.membership()?;
     let patient_id = membership.patient_id.ok_or(Error::NotFound)?;
@@ -70,8 +74,7 @@ async fn patient_home(viewer: &Viewer) -> Result<impl IntoView + use<>, Error> {
             </section>
         });
     }
-    let due = measurement::due(&services.db.pool, &services.content, membership.organisation.id, patient_id).await?;
-    let questionnaires = (!due.is_empty()).then(|| view! {
+    let questionnaires = questionnaires.then(|| view! {
         <section aria-labelledby="due-heading" class="card">
             <h2 id="due-heading">{td_string!(i18n, measures.due_title).to_string()}</h2>
             <p>{td_string!(i18n, measures.due_postponed).to_string()}</p>

@@ -29,16 +29,20 @@ use crate::{
     pages::programmes::ProgrammeFacts,
 };
 
-/// Sends a patient with questionnaires due to them first. Pages on the way to the modules
-/// call this and return what it gives them, if anything.
-pub async fn questionnaires_first() -> Result<Option<AnyView>, Error> {
-    let viewer = require_viewer()?;
+/// The viewer's questionnaires due now (none for staff).
+pub async fn due_now() -> Result<Vec<Questionnaire>, Error> {
     let services = services();
-    if measurement::blocking(&services.db.pool, &services.content, &viewer).await? {
+    measurement::due_for_viewer(&services.db.pool, &services.content, &*require_viewer()?).await
+}
+
+/// Sends a patient with questionnaires due (and not put off) to them first. Pages on the way
+/// to the modules return what this gives them, if anything.
+pub fn questionnaires_first(due: &[Questionnaire]) -> Option<AnyView> {
+    let at = stegvis_platform::now();
+    due.iter().any(|q| q.blocks(at)).then(|| {
         leptos_axum::redirect("/questionnaires");
-        return Ok(Some(().into_any()));
-    }
-    Ok(None)
+        ().into_any()
+    })
 }
 
 /// "Uke 4" for the chart's axis.
@@ -76,18 +80,17 @@ pub fn QuestionnairesPage() -> impl IntoView {
     let i18n = locale();
     load(async move {
         let viewer = require_viewer()?;
-        let membership = viewer.membership()?;
-        let patient_id = membership.patient_id.ok_or(Error::NotFound)?;
-        let services = services();
-        let pool = &services.db.pool;
-        let due = measurement::due(pool, &services.content, membership.organisation.id, patient_id).await?;
+        let organisation_id = viewer.organisation_id()?;
+        viewer.membership()?.patient_id.ok_or(Error::NotFound)?;
+        let pool = &services().db.pool;
+        let due = due_now().await?;
         let flash = Flash::take().await;
         let at = stegvis_platform::now();
         let can_postpone = due.iter().any(Questionnaire::can_postpone);
         let mut items = Vec::new();
         for q in &due {
             let instrument = q.instrument()?;
-            let text = measurement::text(pool, membership.organisation.id, instrument).await?;
+            let text = measurement::text(pool, organisation_id, instrument).await?;
             let postponed = q.postponed_until.filter(|until| *until > at).map(|until| {
                 view! { <p class="hint">{td_string!(i18n, measures.postponed_until).replace("{date}", &date(until)).replace("{time}", &crate::components::clock(until))}</p> }
             });

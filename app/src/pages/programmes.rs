@@ -23,7 +23,7 @@ use crate::{
     context::{locale, request_id, require_viewer, services, session, Flash},
     i18n::*,
     pages::{
-        measurement::questionnaires_first,
+        measurement::{due_now, questionnaires_first},
         worksheet::{AnswersView, FormState, WorksheetForm},
     },
 };
@@ -114,7 +114,7 @@ pub fn ProgrammePage() -> impl IntoView {
     let i18n = locale();
     let id = param("enrolment");
     load(async move {
-        if let Some(redirect) = questionnaires_first().await? {
+        if let Some(redirect) = questionnaires_first(&due_now().await?) {
             return Ok(redirect);
         }
         let overview = own_overview(id.ok_or(Error::NotFound)?).await?;
@@ -171,7 +171,7 @@ pub fn ModulePage() -> impl IntoView {
     let position = param("module").unwrap_or(0) as usize;
     let asked_page: usize = use_query_map().read_untracked().get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
     load(async move {
-        if let Some(redirect) = questionnaires_first().await? {
+        if let Some(redirect) = questionnaires_first(&due_now().await?) {
             return Ok(redirect);
         }
         let overview = own_overview(id.ok_or(Error::NotFound)?).await?;

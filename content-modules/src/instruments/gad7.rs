@@ -5,11 +5,7 @@
 //! The first option reads "Not at all" (some reproductions wrongly print "Not at all sure").
 //! Free to reproduce, translate, display and distribute; © Pfizer Inc.
 
-use super::{Band, Domain, Instrument, Item, Label, Licence, Missing, FREQUENCY, PFIZER_WORDING};
-
-const fn item(id: &'static str, loinc: &'static str, nb: &'static str, en: &'static str) -> Item {
-    Item { id, scale: "frequency", group: None, text: Some(Label { nb, en }), loinc: Some(loinc), may_not_apply: false }
-}
+use super::{frequency_item, Band, Domain, Instrument, Label, Licence, Missing, FREQUENCY, PFIZER_WORDING};
 
 pub static GAD7: Instrument = Instrument {
     id: "gad7",
@@ -22,13 +18,13 @@ pub static GAD7: Instrument = Instrument {
     }),
     scales: std::slice::from_ref(&FREQUENCY),
     items: &[
-        item("gad7_1", "69725-0", "Følt deg nervøs, engstelig eller på tuppa", "Feeling nervous, anxious or on edge"),
-        item("gad7_2", "68509-9", "Ikke klart å slutte å bekymre deg eller å kontrollere bekymringene", "Not being able to stop or control worrying"),
-        item("gad7_3", "69733-4", "Bekymret deg for mye om forskjellige ting", "Worrying too much about different things"),
-        item("gad7_4", "69734-2", "Hatt vanskelig for å slappe av", "Trouble relaxing"),
-        item("gad7_5", "69735-9", "Vært så rastløs at det har vært vanskelig å sitte stille", "Being so restless that it is hard to sit still"),
-        item("gad7_6", "69689-8", "Blitt lett irritert eller sint", "Becoming easily annoyed or irritable"),
-        item("gad7_7", "69736-7", "Følt deg redd, som om noe forferdelig kunne skje", "Feeling afraid as if something awful might happen"),
+        frequency_item("gad7_1", "69725-0", "Følt deg nervøs, engstelig eller på tuppa", "Feeling nervous, anxious or on edge"),
+        frequency_item("gad7_2", "68509-9", "Ikke klart å slutte å bekymre deg eller å kontrollere bekymringene", "Not being able to stop or control worrying"),
+        frequency_item("gad7_3", "69733-4", "Bekymret deg for mye om forskjellige ting", "Worrying too much about different things"),
+        frequency_item("gad7_4", "69734-2", "Hatt vanskelig for å slappe av", "Trouble relaxing"),
+        frequency_item("gad7_5", "69735-9", "Vært så rastløs at det har vært vanskelig å sitte stille", "Being so restless that it is hard to sit still"),
+        frequency_item("gad7_6", "69689-8", "Blitt lett irritert eller sint", "Becoming easily annoyed or irritable"),
+        frequency_item("gad7_7", "69736-7", "Følt deg redd, som om noe forferdelig kunne skje", "Feeling afraid as if something awful might happen"),
     ],
     bands: &[
         Band { key: "minimal", min: 0, max: 4, label: Label { nb: "minimal", en: "minimal" } },

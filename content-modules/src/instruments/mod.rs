@@ -314,6 +314,11 @@ pub(crate) const fn grouped(id: &'static str, scale: &'static str, group: &'stat
     Item { id, scale, group: Some(group), text: None, loinc: None, may_not_apply: false }
 }
 
+/// A PHQ-9 or GAD-7 item: its text and LOINC code, on the frequency scale.
+pub(crate) const fn frequency_item(id: &'static str, loinc: &'static str, nb: &'static str, en: &'static str) -> Item {
+    Item { id, scale: "frequency", group: None, text: Some(Label { nb, en }), loinc: Some(loinc), may_not_apply: false }
+}
+
 /// The answer options PHQ-9 and GAD-7 share, with their LOINC answer codes.
 pub(crate) static FREQUENCY: Scale = Scale {
     id: "frequency",

@@ -6,11 +6,7 @@
 //! of being better off dead or of self-harm) answered at all is a risk answer.
 //! Free to reproduce, translate, display and distribute; © Pfizer Inc.
 
-use super::{Band, Domain, Instrument, Item, Label, Licence, Missing, RiskItem, FREQUENCY, PFIZER_WORDING};
-
-const fn item(id: &'static str, loinc: &'static str, nb: &'static str, en: &'static str) -> Item {
-    Item { id, scale: "frequency", group: None, text: Some(Label { nb, en }), loinc: Some(loinc), may_not_apply: false }
-}
+use super::{frequency_item, Band, Domain, Instrument, Label, Licence, Missing, RiskItem, FREQUENCY, PFIZER_WORDING};
 
 pub static PHQ9: Instrument = Instrument {
     id: "phq9",
@@ -23,30 +19,30 @@ pub static PHQ9: Instrument = Instrument {
     }),
     scales: std::slice::from_ref(&FREQUENCY),
     items: &[
-        item("phq9_1", "44250-9", "Lite interesse for eller glede av å gjøre ting", "Little interest or pleasure in doing things"),
-        item("phq9_2", "44255-8", "Følt deg nedfor, deprimert eller håpløs", "Feeling down, depressed, or hopeless"),
-        item("phq9_3", "44259-0", "Vansker med å sovne eller sove igjennom natten, eller sovet for mye", "Trouble falling or staying asleep, or sleeping too much"),
-        item("phq9_4", "44254-1", "Følt deg trett eller hatt lite energi", "Feeling tired or having little energy"),
-        item("phq9_5", "44251-7", "Dårlig appetitt eller overspising", "Poor appetite or overeating"),
-        item(
+        frequency_item("phq9_1", "44250-9", "Lite interesse for eller glede av å gjøre ting", "Little interest or pleasure in doing things"),
+        frequency_item("phq9_2", "44255-8", "Følt deg nedfor, deprimert eller håpløs", "Feeling down, depressed, or hopeless"),
+        frequency_item("phq9_3", "44259-0", "Vansker med å sovne eller sove igjennom natten, eller sovet for mye", "Trouble falling or staying asleep, or sleeping too much"),
+        frequency_item("phq9_4", "44254-1", "Følt deg trett eller hatt lite energi", "Feeling tired or having little energy"),
+        frequency_item("phq9_5", "44251-7", "Dårlig appetitt eller overspising", "Poor appetite or overeating"),
+        frequency_item(
             "phq9_6",
             "44258-2",
             "Dårlig selvfølelse – eller følt at du er mislykket eller har sviktet deg selv eller familien din",
             "Feeling bad about yourself — or that you are a failure or have let yourself or your family down",
         ),
-        item(
+        frequency_item(
             "phq9_7",
             "44252-5",
             "Vansker med å konsentrere deg om ting, som å lese avisen eller se på TV",
             "Trouble concentrating on things, such as reading the newspaper or watching television",
         ),
-        item(
+        frequency_item(
             "phq9_8",
             "44253-3",
             "Beveget deg eller snakket så langsomt at andre kunne merke det? Eller det motsatte – at du har vært så rastløs eller urolig at du har beveget deg mye mer enn vanlig",
             "Moving or speaking so slowly that other people could have noticed? Or the opposite — being so fidgety or restless that you have been moving around a lot more than usual",
         ),
-        item(
+        frequency_item(
             "phq9_9",
             "44260-8",
             "Tanker om at det ville vært bedre om du var død, eller tanker om å skade deg selv på en eller annen måte",

@@ -3,7 +3,7 @@
 //! front of a patient, their answers (never changed; a correction is a new response), and the
 //! score series the charts and outcomes are drawn from.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyPool, FromRow};
@@ -76,17 +76,18 @@ pub async fn text(pool: &AnyPool, organisation_id: i64, instrument: &'static Ins
 }
 
 /// Checks and stores an organisation's pack (replacing an earlier one for the instrument).
-/// Problems come back as field errors: the field is the place in the file, the code
-/// `pack.<problem>:<language>:<expected>:<got>:<line>`.
+/// Every problem comes back as an error of the `pack` field, coded
+/// `pack.<problem>:<language>:<expected>:<got>:<line>:<place in the file>`.
 pub async fn upload_pack(pool: &AnyPool, viewer: &Viewer, source: &str) -> Result<&'static Instrument> {
     let organisation_id = viewer.organisation_id()?;
     let pack = pack::parse(source).map_err(|problems| {
+        let n = |v: Option<usize>| v.map(|v| v.to_string()).unwrap_or_default();
         Error::Invalid(
             problems
                 .into_iter()
-                .map(|p| {
-                    let n = |v: Option<usize>| v.map(|v| v.to_string()).unwrap_or_default();
-                    FieldError { field: p.what, code: format!("pack.{}:{}:{}:{}:{}", p.code, p.language.unwrap_or_default(), n(p.expected), n(p.got), n(p.line)) }
+                .map(|p| FieldError {
+                    field: "pack".into(),
+                    code: format!("pack.{}:{}:{}:{}:{}:{}", p.code, p.language.unwrap_or_default(), n(p.expected), n(p.got), n(p.line), p.what),
                 })
                 .collect(),
         )
@@ -206,27 +207,38 @@ const QUESTIONNAIRE_COLUMNS: &str = "q.id, q.enrolment_id, q.instrument_id, q.oc
 pub async fn due(pool: &AnyPool, content: &Content, organisation_id: i64, patient_id: i64) -> Result<Vec<Questionnaire>> {
     let today = dates::today();
     let today_text = dates::format(today);
-    let available = instruments(pool, organisation_id).await?;
+    // A pack is stored only once it has passed its checks: its row says the instrument is usable.
+    let packs: Vec<String> = sqlx::query_scalar("SELECT instrument_id FROM instrument_packs WHERE organisation_id = $1").bind(organisation_id).fetch_all(pool).await?;
+    let usable = |id: &str| instruments::by_id(id).is_some_and(|i| i.is_free() || packs.iter().any(|p| p == id));
+    let open: HashSet<(i64, String, String)> = sqlx::query_as(
+        "SELECT q.enrolment_id, q.instrument_id, q.occasion FROM questionnaires q JOIN enrolments e ON e.id = q.enrolment_id
+          WHERE e.patient_id = $1 AND q.closes_on > $2",
+    )
+    .bind(patient_id)
+    .bind(&today_text)
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .collect();
     for enrolment in enrolments::of_patient(pool, patient_id).await? {
         let programme = content.snapshot(pool, enrolment.programme_version_id).await?;
-        for measure in measures(pool, organisation_id, &programme).await? {
-            if !available.iter().any(|a| a.instrument.id == measure.instrument && a.text.is_some()) {
-                continue;
-            }
+        for measure in measures(pool, organisation_id, &programme).await?.into_iter().filter(|m| usable(&m.instrument)) {
             for occasion in schedule::occasions(&measure.when, programme.weeks) {
                 // Once a therapist has ended the programme, the weekly questionnaires stop.
                 if enrolment.ended_at.is_some() && matches!(occasion, Occasion::Start | Occasion::Week(_)) {
                     continue;
                 }
                 let Some((due_on, closes_on)) = window(&enrolment, occasion) else { continue };
-                if due_on <= today && today < closes_on {
+                let key = (enrolment.id, measure.instrument.clone(), occasion.key());
+                // Created once, as its window opens (another request may have just done it).
+                if due_on <= today && today < closes_on && !open.contains(&key) {
                     sqlx::query(
                         "INSERT INTO questionnaires (enrolment_id, instrument_id, occasion, due_on, closes_on, created_at)
                          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (enrolment_id, instrument_id, occasion) DO NOTHING",
                     )
-                    .bind(enrolment.id)
-                    .bind(&measure.instrument)
-                    .bind(occasion.key())
+                    .bind(key.0)
+                    .bind(&key.1)
+                    .bind(&key.2)
                     .bind(dates::format(due_on))
                     .bind(dates::format(closes_on))
                     .bind(now())
@@ -250,12 +262,13 @@ pub async fn due(pool: &AnyPool, content: &Content, organisation_id: i64, patien
     Ok(rows)
 }
 
-/// Does anything due stop the patient on their way to the modules?
-pub async fn blocking(pool: &AnyPool, content: &Content, viewer: &Viewer) -> Result<bool> {
+/// The questionnaires due for the viewer, if they are a patient (staff have none).
+pub async fn due_for_viewer(pool: &AnyPool, content: &Content, viewer: &Viewer) -> Result<Vec<Questionnaire>> {
     let membership = viewer.membership()?;
-    let Some(patient_id) = membership.patient_id else { return Ok(false) };
-    let at = now();
-    Ok(due(pool, content, membership.organisation.id, patient_id).await?.iter().any(|q| q.blocks(at)))
+    match membership.patient_id {
+        Some(patient_id) => due(pool, content, membership.organisation.id, patient_id).await,
+        None => Ok(Vec::new()),
+    }
 }
 
 /// One of the viewer's own questionnaires (anyone else's is 404).
@@ -374,15 +387,27 @@ pub async fn responses(pool: &AnyPool, patient_id: i64, current_only: bool) -> R
     .await?)
 }
 
+/// One response of a patient (another patient's is 404).
+async fn response_of(pool: &AnyPool, patient_id: i64, id: i64) -> Result<Response> {
+    sqlx::query_as(&format!(
+        "SELECT {RESPONSE_COLUMNS} FROM responses r JOIN questionnaires q ON q.id = r.questionnaire_id JOIN enrolments e ON e.id = q.enrolment_id
+          WHERE e.patient_id = $1 AND r.id = $2"
+    ))
+    .bind(patient_id)
+    .bind(id)
+    .fetch_optional(pool)
+    .await?
+    .ok_or(Error::NotFound)
+}
+
 /// The patient's own response (for a correction, or to read it again).
 pub async fn own_response(pool: &AnyPool, viewer: &Viewer, id: i64) -> Result<Response> {
-    let patient_id = viewer.membership()?.patient_id.ok_or(Error::NotFound)?;
-    responses(pool, patient_id, false).await?.into_iter().find(|r| r.id == id).ok_or(Error::NotFound)
+    response_of(pool, viewer.membership()?.patient_id.ok_or(Error::NotFound)?, id).await
 }
 
 /// A response of a patient the viewer (staff) may see; audited.
 pub async fn response_as_staff(pool: &AnyPool, access: &PatientAccess, id: i64, request_id: &str) -> Result<Response> {
-    let response = responses(pool, access.patient_id, false).await?.into_iter().find(|r| r.id == id).ok_or(Error::NotFound)?;
+    let response = response_of(pool, access.patient_id, id).await?;
     let mut conn = pool.acquire().await?;
     audit::record(&mut conn, access, Action::ViewResponses, request_id).await?;
     Ok(response)
