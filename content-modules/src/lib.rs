@@ -2,9 +2,11 @@
 //! English. [`load`] reads and validates a content folder (see this crate's README for the
 //! format); [`answers`] checks what a patient enters into a worksheet. [`instruments`] are the
 //! questionnaires and their scoring, [`outcomes`] the outcome definitions, [`schedule`] when
-//! questionnaires are due, and [`fhir`] their FHIR R4 form.
+//! questionnaires are due, [`fhir`] their FHIR R4 form, and [`calendar`] the Norwegian
+//! working days (Europe/Oslo, public holidays) that answer deadlines are counted in.
 
 pub mod answers;
+pub mod calendar;
 pub mod fhir;
 pub mod instruments;
 mod load;

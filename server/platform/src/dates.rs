@@ -2,13 +2,11 @@
 //! "days left" are counted in Oslo dates, not UTC ones (a module due Monday opens at midnight
 //! in Norway, not at 01:00 or 02:00).
 
-use time::{Date, Month, OffsetDateTime, UtcOffset};
+use stegvis_content::calendar::oslo_offset;
+use time::{Date, Month, OffsetDateTime};
 
-/// The Oslo calendar date at a Unix time.
-pub fn oslo_date(unix: i64) -> Date {
-    let utc = OffsetDateTime::from_unix_timestamp(unix).unwrap_or(OffsetDateTime::UNIX_EPOCH);
-    utc.to_offset(oslo_offset(utc)).date()
-}
+// The Oslo calendar date at a Unix time; one implementation, with the working-day calendar.
+pub use stegvis_content::calendar::oslo_date;
 
 /// The Oslo wall-clock hour and minute at a Unix time.
 pub fn oslo_clock(unix: i64) -> (u8, u8) {
@@ -19,19 +17,6 @@ pub fn oslo_clock(unix: i64) -> (u8, u8) {
 
 pub fn today() -> Date {
     oslo_date(crate::now())
-}
-
-/// CET, or CEST between 01:00 UTC on the last Sundays of March and October (the EU rule,
-/// which Norway follows).
-fn oslo_offset(utc: OffsetDateTime) -> UtcOffset {
-    let year = utc.year();
-    let change = |month| {
-        let last = Date::from_calendar_date(year, month, 31).expect("March and October have 31 days");
-        let sunday = last - time::Duration::days(last.weekday().number_days_from_sunday() as i64);
-        sunday.with_hms(1, 0, 0).expect("valid time").assume_utc()
-    };
-    let summer = utc >= change(Month::March) && utc < change(Month::October);
-    UtcOffset::from_hms(if summer { 2 } else { 1 }, 0, 0).expect("valid offset")
 }
 
 /// `YYYY-MM-DD`, the form dates are stored and posted in.
@@ -95,15 +80,6 @@ mod tests {
         assert_eq!(format(oslo_date(unix("2026-07-14T22:00:00Z"))), "2026-07-15");
         assert_eq!(oslo_clock(unix("2026-01-14T13:05:00Z")), (14, 5));
         assert_eq!(oslo_clock(unix("2026-07-14T13:05:00Z")), (15, 5));
-    }
-
-    #[test]
-    fn summer_time_starts_and_ends_on_the_last_sundays_at_one_utc() {
-        // 2026: 29 March and 25 October.
-        assert_eq!(oslo_offset(OffsetDateTime::from_unix_timestamp(unix("2026-03-29T00:59:59Z")).unwrap()).whole_hours(), 1);
-        assert_eq!(oslo_offset(OffsetDateTime::from_unix_timestamp(unix("2026-03-29T01:00:00Z")).unwrap()).whole_hours(), 2);
-        assert_eq!(oslo_offset(OffsetDateTime::from_unix_timestamp(unix("2026-10-25T00:59:59Z")).unwrap()).whole_hours(), 2);
-        assert_eq!(oslo_offset(OffsetDateTime::from_unix_timestamp(unix("2026-10-25T01:00:00Z")).unwrap()).whole_hours(), 1);
     }
 
     #[test]
