@@ -181,7 +181,19 @@ pub fn spawn_jobs(config: &Config, db: &Db, shutdown: watch::Receiver<bool>) -> 
         None => Transport::File(config.mail_dir.clone()),
     };
     let from = config.mail_from.parse().map_err(|e| ConfigError(format!("MAIL_FROM: {e}")))?;
-    let outbox = Outbox { pool: db.pool.clone(), backend: db.backend, transport, from };
+    // Message-IDs name the public host, so receivers can tell a resent mail from a new one.
+    let message_id_domain = url::Url::parse(&config.public_origin)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_else(|| "stegvis.invalid".to_owned());
+    let outbox = Outbox {
+        pool: db.pool.clone(),
+        backend: db.backend,
+        transport,
+        from,
+        message_id_domain,
+        claim_seconds: stegvis_platform::mail::CLAIM_SECONDS,
+    };
     let stopped = |mut rx: watch::Receiver<bool>| async move {
         let _ = rx.wait_for(|stop| *stop).await;
     };
