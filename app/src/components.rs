@@ -114,6 +114,12 @@ pub fn error_text(code: &str) -> String {
         "choose_answer" => td_string!(i18n, errors.choose_answer),
         "already_postponed" => td_string!(i18n, errors.already_postponed),
         "unknown_instrument" => td_string!(i18n, errors.unknown_instrument),
+        "stale_form" => td_string!(i18n, errors.stale_form),
+        "in_future" => td_string!(i18n, errors.in_future),
+        "note_already_corrected" => td_string!(i18n, errors.note_already_corrected),
+        "cover_self" => td_string!(i18n, errors.cover_self),
+        "ends_before_start" => td_string!(i18n, errors.ends_before_start),
+        "in_past" => td_string!(i18n, errors.in_past),
         _ => td_string!(i18n, errors.unexpected),
     };
     // Ranges name both ends; a single number is a minimum or a maximum, as the message says.
@@ -179,6 +185,15 @@ pub fn notice_text(code: &str) -> String {
         "questionnaire_already_saved" => td_string!(i18n, notices.questionnaire_already_saved),
         "questionnaires_postponed" => td_string!(i18n, notices.questionnaires_postponed),
         "pack_loaded" => td_string!(i18n, notices.pack_loaded),
+        "message_sent" => td_string!(i18n, notices.message_sent),
+        "message_already_sent" => td_string!(i18n, notices.message_already_sent),
+        "contact_recorded" => td_string!(i18n, notices.contact_recorded),
+        "note_written" => td_string!(i18n, notices.note_written),
+        "note_corrected" => td_string!(i18n, notices.note_corrected),
+        "minutes_saved" => td_string!(i18n, notices.minutes_saved),
+        "cover_set" => td_string!(i18n, notices.cover_set),
+        "cover_cancelled" => td_string!(i18n, notices.cover_cancelled),
+        "mail_retried" => td_string!(i18n, notices.mail_retried),
         _ => td_string!(i18n, errors.unexpected),
     }
     .to_string()

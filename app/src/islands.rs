@@ -57,17 +57,17 @@ pub fn SessionTimeout(idle_seconds: u32, warning: String, stay: String) -> impl 
     }
 }
 
-/// Saves the homework form's draft a few seconds after the patient stops typing, and once
-/// more when they leave the page, and says when it last saved. Without JavaScript the form's
-/// own "save draft" button does the same.
-/// The form's hidden fields say which enrolment and module; the island only sends the form.
+/// Saves a form's draft (homework, a message) a few seconds after the person stops typing, and
+/// once more when they leave the page, and says when it last saved. Without JavaScript the
+/// form's own "save draft" button does the same. The form (`form_id`) is posted whole to
+/// `endpoint`, which answers the time it saved.
 #[island]
-pub fn Autosave(initial: String, saved: String, failed: String) -> impl IntoView {
+pub fn Autosave(form_id: String, endpoint: String, initial: String, saved: String, failed: String) -> impl IntoView {
     let (status, set_status) = signal(initial);
     #[cfg(feature = "hydrate")]
-    Effect::new(move |_| browser::watch_form(saved.clone(), failed.clone(), set_status));
+    Effect::new(move |_| browser::watch_form(form_id.clone(), endpoint.clone(), saved.clone(), failed.clone(), set_status));
     #[cfg(not(feature = "hydrate"))]
-    let _ = (saved, failed, set_status);
+    let _ = (form_id, endpoint, saved, failed, set_status);
     view! { <p class="autosave" role="status" aria-live="polite">{move || status.get()}</p> }
 }
 
@@ -82,24 +82,21 @@ mod browser {
     use wasm_bindgen::{prelude::*, JsCast};
     use web_sys::{FormData, HtmlFormElement, RequestInit, Response, UrlSearchParams};
 
-    const FORM_ID: &str = "homework-form";
-    const ENDPOINT: &str = "/api/autosave";
-
-    fn form_body() -> Option<UrlSearchParams> {
-        let form: HtmlFormElement = document().get_element_by_id(FORM_ID)?.dyn_into().ok()?;
+    fn form_body(form_id: &str) -> Option<UrlSearchParams> {
+        let form: HtmlFormElement = document().get_element_by_id(form_id)?.dyn_into().ok()?;
         let data = FormData::new_with_form(&form).ok()?;
         UrlSearchParams::new_with_str_sequence_sequence(&data).ok()
     }
 
-    async fn save() -> Option<String> {
-        let body = form_body()?;
+    async fn save(form_id: &str, endpoint: &str) -> Option<String> {
+        let body = form_body(form_id)?;
         let init = RequestInit::new();
         init.set_method("POST");
         init.set_body(&body);
         let headers = web_sys::Headers::new().ok()?;
         headers.set("Accept", "application/json").ok()?;
         init.set_headers(&headers);
-        let response: Response = wasm_bindgen_futures::JsFuture::from(window().fetch_with_str_and_init(ENDPOINT, &init)).await.ok()?.dyn_into().ok()?;
+        let response: Response = wasm_bindgen_futures::JsFuture::from(window().fetch_with_str_and_init(endpoint, &init)).await.ok()?.dyn_into().ok()?;
         if !response.ok() {
             return None;
         }
@@ -107,8 +104,8 @@ mod browser {
         Some(text.trim_matches('"').to_string())
     }
 
-    pub fn watch_form(saved: String, failed: String, set_status: WriteSignal<String>) {
-        let Some(form) = document().get_element_by_id(FORM_ID) else { return };
+    pub fn watch_form(form_id: String, endpoint: String, saved: String, failed: String, set_status: WriteSignal<String>) {
+        let Some(form) = document().get_element_by_id(&form_id) else { return };
         let dirty = Rc::new(Cell::new(false));
         let busy = Rc::new(Cell::new(false));
         let mark = {
@@ -121,11 +118,11 @@ mod browser {
         mark.forget();
         // Leaving the page: hand what is unsaved to the browser to deliver.
         let on_leave = {
-            let dirty = dirty.clone();
+            let (dirty, form_id, endpoint) = (dirty.clone(), form_id.clone(), endpoint.clone());
             Closure::<dyn Fn()>::new(move || {
                 if dirty.get() {
-                    if let Some(body) = form_body() {
-                        let _ = window().navigator().send_beacon_with_opt_url_search_params(ENDPOINT, Some(&body));
+                    if let Some(body) = form_body(&form_id) {
+                        let _ = window().navigator().send_beacon_with_opt_url_search_params(&endpoint, Some(&body));
                     }
                 }
             })
@@ -147,8 +144,9 @@ mod browser {
                 dirty.set(false);
                 busy.set(true);
                 let (dirty, busy, saved, failed) = (dirty.clone(), busy.clone(), saved.clone(), failed.clone());
+                let (form_id, endpoint) = (form_id.clone(), endpoint.clone());
                 leptos::task::spawn_local(async move {
-                    match save().await {
+                    match save(&form_id, &endpoint).await {
                         Some(time) => {
                             set_status.set(saved.replace("{time}", &time));
                             if let Ok(event) = web_sys::Event::new(super::ACTIVITY_EVENT) {

@@ -1,7 +1,7 @@
 //! The notification e-mails: a translated text, the one-time link, a translated closing.
 //! Mails carry no clinical content and a neutral subject; only a link into the service.
 
-use stegvis_platform::mail::Mail;
+use stegvis_platform::{mail::Mail, notify::Notice};
 
 use crate::i18n::*;
 
@@ -10,8 +10,12 @@ pub fn locale_of(code: &str) -> Locale {
     code.parse().unwrap_or_default()
 }
 
+fn body(intro: impl std::fmt::Display, link: &str, outro: impl std::fmt::Display) -> String {
+    format!("{intro}\n\n{link}\n\n{outro}\n")
+}
+
 fn compose(to: &str, subject: impl std::fmt::Display, intro: impl std::fmt::Display, link: &str, outro: impl std::fmt::Display) -> Mail {
-    Mail { to: to.to_string(), subject: subject.to_string(), body: format!("{intro}\n\n{link}\n\n{outro}\n") }
+    Mail { to: to.to_string(), subject: subject.to_string(), body: body(intro, link, outro) }
 }
 
 pub fn password_reset(to: &str, locale: Locale, public_origin: &str, token: &str) -> Mail {
@@ -22,4 +26,20 @@ pub fn password_reset(to: &str, locale: Locale, public_origin: &str, token: &str
 pub fn invitation(to: &str, locale: Locale, public_origin: &str, token: &str) -> Mail {
     let link = format!("{public_origin}/invitation?token={token}");
     compose(to, td_string!(locale, mail.invite_subject), td_string!(locale, mail.invite_intro), &link, td_string!(locale, mail.invite_outro))
+}
+
+/// A notification: only that there is something new, and a link to log in. No names, no
+/// programme, no text from the record (`Notifier` sends it; see `stegvis_platform::notify`).
+pub fn notification(notice: Notice, locale: &str, public_origin: &str) -> (String, String) {
+    let locale = locale_of(locale);
+    let intro = match notice {
+        Notice::Feedback => td_string!(locale, mail.notice_feedback),
+        Notice::Message => td_string!(locale, mail.notice_message),
+        Notice::ModuleOpened => td_string!(locale, mail.notice_module),
+        Notice::QuestionnaireDue => td_string!(locale, mail.notice_questionnaire),
+        Notice::Reminder => td_string!(locale, mail.notice_reminder),
+        Notice::NewHomework | Notice::NewMessage | Notice::UrgentFlag => td_string!(locale, mail.notice_staff),
+    };
+    let link = format!("{public_origin}/");
+    (td_string!(locale, mail.notice_subject).to_string(), body(intro, &link, td_string!(locale, mail.notice_outro)))
 }

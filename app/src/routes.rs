@@ -23,6 +23,7 @@ use crate::{
         admin::AdminPage,
         home::HomePage,
         measurement::{ProgressPage, QuestionnairePage, QuestionnairesPage, StaffResponsePage},
+        messages::MessagesPage,
         patients::{PatientPage, PatientsPage},
         programmes::{ModulePage, ProgrammePage, StaffHomeworkPage},
         sign_in::{ForgotPasswordPage, InvitationPage, LoginPage, ResetPasswordPage},
@@ -71,6 +72,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/questionnaires") view=QuestionnairesPage ssr=SsrMode::Async/>
                         <Route path=path!("/questionnaires/:id") view=QuestionnairePage ssr=SsrMode::Async/>
                         <Route path=path!("/progress") view=ProgressPage ssr=SsrMode::Async/>
+                        <Route path=path!("/messages") view=MessagesPage ssr=SsrMode::Async/>
                         <Route path=path!("/programmes/:enrolment") view=ProgrammePage ssr=SsrMode::Async/>
                         <Route path=path!("/programmes/:enrolment/modules/:module") view=ModulePage ssr=SsrMode::Async/>
                         <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
@@ -104,6 +106,7 @@ fn Layout(children: Children) -> impl IntoView {
                     {link("/", td_string!(i18n, nav.home).to_string())}
                     {staff_list.then(|| link("/patients", td_string!(i18n, nav.patients).to_string()))}
                     {roles.contains(&Role::OrgAdmin).then(|| link("/admin", td_string!(i18n, nav.admin).to_string()))}
+                    {roles.contains(&Role::Patient).then(|| link("/messages", td_string!(i18n, nav.messages).to_string()))}
                     {roles.contains(&Role::Patient).then(|| link("/progress", td_string!(i18n, nav.progress).to_string()))}
                     {roles.contains(&Role::Patient).then(|| link("/access-log", td_string!(i18n, nav.access_log).to_string()))}
                     {link("/settings", td_string!(i18n, nav.settings).to_string())}

@@ -25,6 +25,8 @@ use stegvis_platform::{
     content::Content,
     db::Db,
     mail::{Outbox, Transport},
+    notify::Notifier,
+    patients, reminders,
     tower_sessions::{cookie::SameSite, Expiry, ExpiredDeletion, Session, SessionManagerLayer},
     AuthSession, CurrentViewer, Services,
 };
@@ -68,7 +70,15 @@ async fn load_viewer(State(db): State<Db>, auth: AuthSession, session: Session, 
         Some(user) => {
             let chosen = session.get::<i64>(ORGANISATION_KEY).await.ok().flatten();
             match Viewer::load(&db.pool, user, chosen).await {
-                Ok(v) => Some(Arc::new(v)),
+                Ok(v) => {
+                    // A patient's requests are their activity (the caseload's "last active").
+                    if let Some(patient_id) = v.membership().ok().and_then(|m| m.patient_id) {
+                        if let Err(error) = patients::touch(&db.pool, patient_id).await {
+                            tracing::warn!(%error, "could not note activity");
+                        }
+                    }
+                    Some(Arc::new(v))
+                }
                 Err(error) => {
                     tracing::error!(%error, "could not load the viewer");
                     return StatusCode::INTERNAL_SERVER_ERROR.into_response();
@@ -94,7 +104,8 @@ async fn health(State(db): State<Db>) -> Response {
 /// The whole HTTP application over an opened database.
 pub fn router(config: &Config, db: Db, content: Arc<Content>) -> Result<Router, ConfigError> {
     let origin = config.origin()?;
-    let services = Services { db: db.clone(), public_origin: origin.clone(), content };
+    let notifier = notifier(&origin);
+    let services = Services { db: db.clone(), public_origin: origin.clone(), content, notifier };
     let idle = stegvis_app::IdleTimeout(config.session_idle_minutes * 60);
     let leptos_options = LeptosOptions::builder()
         .output_name("stegvis")
@@ -173,9 +184,14 @@ pub fn router(config: &Config, db: Db, content: Arc<Content>) -> Result<Router, 
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid)))
 }
 
-/// Background work: the mail outbox and expired-session clean-up. Several instances may run
-/// these at once; each claims its own rows.
-pub fn spawn_jobs(config: &Config, db: &Db, shutdown: watch::Receiver<bool>) -> Result<Vec<tokio::task::JoinHandle<()>>, ConfigError> {
+/// Notifications in the app's words, linking to the public origin.
+fn notifier(origin: &str) -> Notifier {
+    Notifier { compose: stegvis_app::mails::notification, public_origin: origin.to_string() }
+}
+
+/// Background work: the mail outbox, reminders to patients and expired-session clean-up.
+/// Several instances may run these at once; each claims its own rows.
+pub fn spawn_jobs(config: &Config, db: &Db, content: Arc<Content>, shutdown: watch::Receiver<bool>) -> Result<Vec<tokio::task::JoinHandle<()>>, ConfigError> {
     let transport = match &config.smtp_url {
         Some(url) => Transport::smtp(url).map_err(ConfigError)?,
         None => Transport::File(config.mail_dir.clone()),
@@ -198,6 +214,20 @@ pub fn spawn_jobs(config: &Config, db: &Db, shutdown: watch::Receiver<bool>) -> 
         let _ = rx.wait_for(|stop| *stop).await;
     };
     let mail = tokio::spawn(outbox.run(Duration::from_secs(2), stopped(shutdown.clone())));
+    let reminders = {
+        let (pool, notifier, mut rx) = (db.pool.clone(), notifier(&config.origin()?), shutdown.clone());
+        tokio::spawn(async move {
+            loop {
+                if let Err(error) = reminders::run(&pool, &content, &notifier, stegvis_platform::now()).await {
+                    tracing::warn!(%error, "reminders");
+                }
+                tokio::select! {
+                    _ = rx.wait_for(|stop| *stop) => break,
+                    _ = tokio::time::sleep(Duration::from_secs(30 * 60)) => {}
+                }
+            }
+        })
+    };
     let store = db.session_store();
     let mut rx = shutdown;
     let sessions = tokio::spawn(async move {
@@ -211,7 +241,7 @@ pub fn spawn_jobs(config: &Config, db: &Db, shutdown: watch::Receiver<bool>) -> 
             }
         }
     });
-    Ok(vec![mail, sessions])
+    Ok(vec![mail, reminders, sessions])
 }
 
 /// Serves until `shutdown` resolves, then finishes the requests in flight and stops the jobs.
@@ -222,9 +252,9 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ConfigError> {
-    let app = router(config, db.clone(), content)?;
+    let app = router(config, db.clone(), content.clone())?;
     let (stop_tx, stop_rx) = watch::channel(false);
-    let jobs = spawn_jobs(config, &db, stop_rx)?;
+    let jobs = spawn_jobs(config, &db, content, stop_rx)?;
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await

@@ -81,6 +81,8 @@ const PAGES: &[(&str, [Outcome; 7])] = &[
     ("/questionnaires/{id}", [ToLogin, Shown, NotFound, NotFound, NotFound, NotFound, NotFound]),
     ("/progress", [ToLogin, Shown, NotFound, NotFound, NotFound, NotFound, NotFound]),
     ("/patients/{id}/responses/{response}", [ToLogin, NotFound, Shown, Forbidden, Shown, Forbidden, NotFound]),
+    // The patient's own messages; staff read and write them on the patient's record.
+    ("/messages", [ToLogin, Shown, NotFound, NotFound, NotFound, NotFound, NotFound]),
 ];
 
 /// Server functions: the form posted and one outcome per actor.
@@ -152,6 +154,41 @@ fn server_functions(ids: &Ids) -> Vec<(&'static str, Vec<(&'static str, String)>
         ),
         ("/api/pacing", vec![("programme", s("panic")), ("feedback~introduction", s("on"))], [ToLogin, NotFound, Forbidden, Forbidden, Forbidden, Redirected, Redirected]),
         ("/api/waiting-list", vec![("programme", s("waiting-list"))], [ToLogin, NotFound, Forbidden, Forbidden, Forbidden, Redirected, Redirected]),
+        // Guidance: staff name the patient; the patient (no patient_id) writes in their own thread.
+        (
+            "/api/message",
+            vec![("patient_id", ids.patient.to_string()), ("body", s("Hei!")), ("client_key", s("access-table-key-0001")), ("action", s("send"))],
+            [ToLogin, NotFound, Redirected, Forbidden, Redirected, Forbidden, NotFound],
+        ),
+        ("/api/message-draft", vec![("patient_id", ids.patient.to_string()), ("body", s("Utkast"))], [Refused, Refused, Shown, Refused, Shown, Refused, Refused]),
+        (
+            "/api/contact",
+            vec![("patient_id", ids.patient.to_string()), ("contact_kind", s("phone")), ("held_on", ids.today.clone()), ("contact_minutes", s("15")), ("summary", s("Kort samtale."))],
+            [ToLogin, NotFound, Redirected, Forbidden, Redirected, Forbidden, NotFound],
+        ),
+        (
+            "/api/note",
+            vec![("patient_id", ids.patient.to_string()), ("written_on", ids.today.clone()), ("note_kind", s("treatment")), ("note_text", s("Notat."))],
+            [ToLogin, NotFound, Redirected, Forbidden, Redirected, Forbidden, NotFound],
+        ),
+        (
+            "/api/minutes",
+            vec![("patient_id", ids.patient.to_string()), ("week", ids.today.clone()), ("week_minutes", s("20"))],
+            [ToLogin, NotFound, Redirected, Forbidden, Redirected, Forbidden, NotFound],
+        ),
+        // Cover for one's own absence (therapists) or anyone's (team leads); the form names the
+        // absent therapist, here the assigned one.
+        (
+            "/api/cover",
+            vec![("absent_id", ids.assigned_therapist.to_string()), ("cover_id", ids.unassigned_therapist.to_string()), ("starts_on", ids.next_month.clone()), ("ends_on", ids.next_month.clone())],
+            // The other organisation's team lead cannot name Ola, who is not theirs: refused as invalid.
+            [ToLogin, NotFound, Redirected, Forbidden, Redirected, Forbidden, Redirected],
+        ),
+        // The demo's cover of Erik by Ola: the colleague ends it; after that it is gone, for the
+        // team lead too.
+        ("/api/cover-cancel", vec![("id", ids.cover.to_string())], [ToLogin, NotFound, NotFound, Redirected, NotFound, Forbidden, NotFound]),
+        ("/api/notifications", vec![("notify~message", s("1"))], [ToLogin, Redirected, Redirected, Redirected, Redirected, Redirected, Redirected]),
+        ("/api/retry-mail", vec![("id", s("999999"))], [ToLogin, NotFound, Forbidden, Forbidden, Forbidden, NotFound, NotFound]),
     ]
 }
 
@@ -160,7 +197,10 @@ const GET_FUNCTIONS: &[&str] = &["/api/keep-alive"];
 
 struct Ids {
     patient: i64,
+    assigned_therapist: i64,
     unassigned_therapist: i64,
+    /// The demo's planned cover: Ola Berg for Erik Nilsen.
+    cover: i64,
     other_organisation: i64,
     /// The patient's panic programme (module 4 reviewed, module 5 open).
     enrolment: i64,
@@ -170,6 +210,7 @@ struct Ids {
     questionnaire: i64,
     response: i64,
     today: String,
+    next_month: String,
 }
 
 const ENROLMENT_OF: &str = "SELECT e.id FROM enrolments e JOIN patients p ON p.id = e.patient_id JOIN users u ON u.id = p.user_id WHERE u.email = $1";
@@ -190,7 +231,9 @@ async fn every_route_and_function_for_every_role(backend: Backend) {
     let Some((server, cleanup)) = TestServer::start(backend).await else { return };
     let ids = Ids {
         patient: server.patient_id("pasient@stegvis.demo").await,
+        assigned_therapist: server.id_of("SELECT id FROM users WHERE email = $1", "behandler@stegvis.demo").await,
         unassigned_therapist: server.id_of("SELECT id FROM users WHERE email = $1", "ola.berg@stegvis.demo").await,
+        cover: server.id_of("SELECT c.id FROM covers c JOIN users u ON u.id = c.cover_id WHERE u.email = $1", "ola.berg@stegvis.demo").await,
         other_organisation: server.id_of("SELECT id FROM organisations WHERE slug = $1", "fjordheim-dps").await,
         enrolment: server.id_of(ENROLMENT_OF, "pasient@stegvis.demo").await,
         unassigned_enrolment: server.id_of(ENROLMENT_OF, "thomas.vik@stegvis.demo").await,
@@ -199,6 +242,7 @@ async fn every_route_and_function_for_every_role(backend: Backend) {
             .id_of(&format!("SELECT MIN(r.id) FROM responses r JOIN questionnaires q ON q.id = r.questionnaire_id WHERE q.enrolment_id = ({ENROLMENT_OF})"), "pasient@stegvis.demo")
             .await,
         today: stegvis_platform::dates::format(stegvis_platform::dates::today()),
+        next_month: stegvis_platform::dates::format(stegvis_platform::dates::add_days(stegvis_platform::dates::today(), 30)),
     };
 
     // The table must name every route the app has, and every server function.
@@ -249,6 +293,13 @@ async fn every_route_and_function_for_every_role(backend: Backend) {
     // The therapist's and team lead's enrolments: the second was refused as a duplicate.
     assert_eq!(server.scalar(&format!("SELECT COUNT(*) FROM enrolments e JOIN programme_versions v ON v.id = e.programme_version_id WHERE e.patient_id = {} AND v.programme_id = 'depression'", ids.patient)).await, 1);
     assert_eq!(server.scalar(&format!("SELECT COUNT(*) FROM enrolments WHERE id = {} AND ended_at IS NOT NULL", ids.unassigned_enrolment)).await, 1);
+    // Ola ended the demo's cover; Maria and the team lead arranged cover for Maria next month.
+    assert_eq!(server.scalar(&format!("SELECT COUNT(*) FROM covers WHERE id = {} AND cancelled_at IS NOT NULL", ids.cover)).await, 1);
+    assert_eq!(server.scalar(&format!("SELECT COUNT(*) FROM covers WHERE absent_id = {}", ids.assigned_therapist)).await, 2);
+    // Messages, contacts, notes and minutes: from the assigned therapist and the team lead only.
+    for table in ["messages WHERE client_key = 'access-table-key-0001'", "contacts WHERE summary = 'Kort samtale.'", "journal_notes WHERE body = 'Notat.'"] {
+        assert_eq!(server.scalar(&format!("SELECT COUNT(*) FROM {table}")).await, 2, "{table}");
+    }
     // Only the permitted changes happened: two invitations (one per organisation's admin) and
     // the team lead's assignment.
     assert_eq!(server.scalar("SELECT COUNT(*) FROM invitations WHERE email = 'new.person@stegvis.demo'").await, 2);

@@ -4,6 +4,7 @@
 mod access;
 mod accounts;
 mod audit;
+mod guidance;
 mod hardening;
 mod measurement;
 mod programmes;

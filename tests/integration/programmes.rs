@@ -76,7 +76,8 @@ async fn a_module_from_draft_to_feedback(backend: Backend) {
     therapist.login_demo(THERAPIST).await;
     let patient_id = server.patient_id(NEW_PATIENT).await;
     let staff_page = format!("/patients/{patient_id}/programmes/{enrolment}/modules/1");
-    assert!(therapist.text("/").await.1.contains(&staff_page), "on the therapist's waiting list");
+    assert!(therapist.text("/").await.1.contains(&format!("/patients/{patient_id}#waiting")), "on the therapist's caseload as waiting");
+    assert!(therapist.text(&format!("/patients/{patient_id}")).await.1.contains(&staff_page), "and on the record's list of what waits");
     let (status, page) = therapist.text(&staff_page).await;
     assert_eq!(status, 200);
     assert!(page.contains(goal));

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use stegvis_platform::{
     accounts::{self, NewInvitation},
+    mail,
     org::Role,
     Error,
 };
@@ -40,4 +41,23 @@ pub async fn invite(email: String, display_name: String, role: String, locale: S
         outcome,
     )
     .await
+}
+
+/// An administrator's "try now" for a mail the worker could not send.
+#[server(prefix = "/api", endpoint = "retry-mail")]
+pub async fn retry_mail(id: i64) -> Result<(), ServerFnError> {
+    let back = "/admin#mail";
+    let outcome = async {
+        let viewer = require_viewer()?;
+        viewer.require(&[Role::OrgAdmin])?;
+        let pool = &services().db.pool;
+        // Only a mail to this organisation's people; anything else is 404.
+        if !mail::stuck_in(pool, viewer.organisation_id()?).await?.iter().any(|m| m.id == id) {
+            return Err(Error::NotFound);
+        }
+        mail::retry_now(pool, id).await?;
+        redirect_with_notice(back, "mail_retried").await
+    }
+    .await;
+    respond(back, vec![], outcome).await
 }

@@ -5,6 +5,7 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod guidance;
 pub mod measurement;
 pub mod patients;
 pub mod programmes;
@@ -50,4 +51,20 @@ pub async fn respond(back: &str, values: Vec<(&str, String)>, outcome: Result<St
 pub async fn redirect_with_notice(to: &str, notice: &str) -> Result<String, Error> {
     Flash::notice(notice).store().await?;
     Ok(to.to_string())
+}
+
+/// The answer to an autosave request: the time it saved (HH:MM), or 409 when it may not be
+/// saved (logged out, not theirs, invalid), so the page says it was not saved.
+pub fn saved_at(saved: Result<i64, Error>) -> Result<String, ServerFnError> {
+    match saved {
+        Ok(at) => Ok(crate::components::clock(at)),
+        Err(error) => {
+            if matches!(error, Error::Unauthenticated | Error::NotFound | Error::Forbidden | Error::Invalid(_)) {
+                expect_context::<leptos_axum::ResponseOptions>().set_status(http::StatusCode::CONFLICT);
+            } else {
+                tracing::error!(%error, "autosave failed");
+            }
+            Err(ServerFnError::new("not saved"))
+        }
+    }
 }

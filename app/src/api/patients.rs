@@ -7,7 +7,8 @@ use super::{redirect_with_notice, respond};
 use crate::context::{request_id, require_viewer, services};
 
 #[server(prefix = "/api", endpoint = "assign-therapist")]
-pub async fn assign_therapist(patient_id: i64, therapist_id: i64) -> Result<(), ServerFnError> {
+/// Adds a therapist to the patient, or (`instead`) moves the patient to them.
+pub async fn assign_therapist(patient_id: i64, therapist_id: i64, #[server(default)] instead: String) -> Result<(), ServerFnError> {
     let back = format!("/patients/{patient_id}");
     let outcome = async {
         let viewer = require_viewer()?;
@@ -16,7 +17,7 @@ pub async fn assign_therapist(patient_id: i64, therapist_id: i64) -> Result<(), 
         if access.acting_role != Role::TeamLead {
             return Err(Error::Forbidden);
         }
-        patients::assign(pool, &access, therapist_id, &request_id()).await?;
+        patients::assign(pool, &access, therapist_id, !instead.is_empty(), &request_id()).await?;
         redirect_with_notice(&back, "assigned").await
     }
     .await;

@@ -92,7 +92,7 @@ pub async fn save_homework(#[server(flatten)] form: BTreeMap<String, String>) ->
             return Ok(format!("{}?page={pages}#{}", module_path(enrolment_id, position), answers::item_key(field, shown)));
         }
         if action == "submit" {
-            let notice = match homework::submit(pool, &overview, position, raw).await? {
+            let notice = match homework::submit(pool, &services().notifier, &overview, position, raw).await? {
                 Submitted::New(_) => "homework_submitted",
                 Submitted::Already(_) => "homework_already_submitted",
             };
@@ -116,17 +116,7 @@ pub async fn autosave(#[server(flatten)] form: BTreeMap<String, String>) -> Resu
         homework::save_draft(&services().db.pool, &overview, position, answers::keep_answers(form)).await
     }
     .await;
-    match saved {
-        Ok(draft) => Ok(crate::components::clock(draft.updated_at)),
-        Err(error) => {
-            if matches!(error, Error::Unauthenticated | Error::NotFound | Error::Invalid(_)) {
-                expect_context::<leptos_axum::ResponseOptions>().set_status(http::StatusCode::CONFLICT);
-            } else {
-                tracing::error!(%error, "autosave failed");
-            }
-            Err(ServerFnError::new("not saved"))
-        }
-    }
+    super::saved_at(saved.map(|draft| draft.updated_at))
 }
 
 /// A staff member's view of one enrolment, with the access to audit. `own_patient`: the act
@@ -153,7 +143,8 @@ pub async fn give_feedback(enrolment: i64, module: usize, body: String, #[server
     let outcome = async {
         let (overview, access) = staff_overview(enrolment, true).await?;
         back = staff_homework_path(access.patient_id, enrolment, module);
-        homework::give_feedback(&services().db.pool, &access, &overview, module, &body, !open_next.is_empty(), &request_id()).await?;
+        let services = services();
+        homework::give_feedback(&services.db.pool, &services.notifier, &access, &overview, module, &body, !open_next.is_empty(), &request_id()).await?;
         redirect_with_notice(&back, "feedback_sent").await
     }
     .await;
@@ -170,11 +161,8 @@ pub async fn open_module(enrolment: i64, module: usize) -> Result<(), ServerFnEr
         let services = services();
         let pool = &services.db.pool;
         match overview.module(module) {
-            Some(_) => {
-                let mut conn = pool.acquire().await?;
-                enrolments::open_module(&mut conn, &access, enrolment, module, &request_id()).await?;
-            }
-            None => enrolments::add_optional(pool, &services.content, &access, &overview.enrolment, module, &request_id()).await?,
+            Some(_) => enrolments::open_now(pool, &services.notifier, &access, enrolment, module, &request_id()).await?,
+            None => enrolments::add_optional(pool, &services.content, &services.notifier, &access, &overview.enrolment, module, &request_id()).await?,
         }
         redirect_with_notice(&back, "module_opened").await
     }

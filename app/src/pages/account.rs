@@ -1,14 +1,33 @@
 //! The person's own pages: settings, and (for patients) who has seen their record.
 
 use leptos::{prelude::*, server_fn::ServerFn};
-use stegvis_platform::{audit, org::Role, Error};
+use stegvis_platform::{audit, messages, notify::{self, Notice}, org::Role, Error};
 
 use crate::{
-    api::account::SetLanguage,
+    api::{
+        account::SetLanguage,
+        guidance::{day_key, notice_key, offered, SaveNotifications},
+    },
     components::{date, load, role_name, FlashMessages, Heading, LanguageChoices, Table},
     context::{locale, require_viewer, services, Flash},
     i18n::*,
+    pages::messages::weekdays,
 };
+
+pub fn notice_name(notice: Notice) -> String {
+    let i18n = locale();
+    match notice {
+        Notice::Feedback => td_string!(i18n, notifications.feedback),
+        Notice::Message => td_string!(i18n, notifications.message),
+        Notice::ModuleOpened => td_string!(i18n, notifications.module_opened),
+        Notice::QuestionnaireDue => td_string!(i18n, notifications.questionnaire_due),
+        Notice::Reminder => td_string!(i18n, notifications.reminder),
+        Notice::NewHomework => td_string!(i18n, notifications.new_homework),
+        Notice::NewMessage => td_string!(i18n, notifications.new_message),
+        Notice::UrgentFlag => td_string!(i18n, notifications.urgent_flag),
+    }
+    .to_string()
+}
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -17,6 +36,45 @@ pub fn SettingsPage() -> impl IntoView {
         let viewer = require_viewer()?;
         let flash = Flash::take().await;
         let current = viewer.user.locale.clone();
+        let pool = &services().db.pool;
+        let choices = notify::settings(pool, viewer.user.id, &offered(viewer.roles())).await?;
+        let days = if viewer.has(Role::Therapist) { Some(messages::reply_days(pool, viewer.user.id).await?) } else { None };
+        let notifications = (!choices.is_empty()).then(|| view! {
+            <form method="post" action=SaveNotifications::PATH class="stack" id="notifications">
+                <fieldset>
+                    <legend>{td_string!(i18n, notifications.title).to_string()}</legend>
+                    <p class="hint">{td_string!(i18n, notifications.intro).to_string()}</p>
+                    {choices.into_iter().map(|(notice, on)| {
+                        let id = notice_key(notice);
+                        let fixed = !notice.can_switch_off();
+                        view! {
+                            <div class="choice">
+                                <input type="checkbox" id=id.clone() name=id.clone() value="1" checked=on disabled=fixed
+                                    aria-describedby=fixed.then_some("urgent-fixed")/>
+                                <label for=id>{notice_name(notice)}</label>
+                            </div>
+                            {fixed.then(|| view! { <p class="hint" id="urgent-fixed">{td_string!(i18n, notifications.urgent_fixed).to_string()}</p> })}
+                        }
+                    }).collect_view()}
+                </fieldset>
+                {days.map(|days| view! {
+                    <fieldset>
+                        <legend>{td_string!(i18n, notifications.reply_days).to_string()}</legend>
+                        <p class="hint">{td_string!(i18n, notifications.reply_days_hint).to_string()}</p>
+                        {weekdays().into_iter().map(|(day, name)| {
+                            let id = day_key(day);
+                            view! {
+                                <div class="choice">
+                                    <input type="checkbox" id=id.clone() name=id.clone() value="1" checked=days.contains(&day)/>
+                                    <label for=id>{name}</label>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </fieldset>
+                })}
+                <button type="submit" class="button">{td_string!(i18n, settings.save).to_string()}</button>
+            </form>
+        });
         Ok::<_, Error>(view! {
             <Heading text=td_string!(i18n, settings.title).to_string()/>
             <FlashMessages flash/>
@@ -29,6 +87,7 @@ pub fn SettingsPage() -> impl IntoView {
                 </fieldset>
                 <button type="submit" class="button">{td_string!(i18n, settings.save).to_string()}</button>
             </form>
+            {notifications}
         })
     })
 }
@@ -45,6 +104,11 @@ fn action_text(code: &str) -> String {
         "open_module" => td_string!(i18n, actions.open_module),
         "add_module" => td_string!(i18n, actions.add_module),
         "end_enrolment" => td_string!(i18n, actions.end_enrolment),
+        "send_message" => td_string!(i18n, actions.send_message),
+        "record_contact" => td_string!(i18n, actions.record_contact),
+        "write_note" => td_string!(i18n, actions.write_note),
+        "correct_time" => td_string!(i18n, actions.correct_time),
+        "reassign_therapist" => td_string!(i18n, actions.reassign_therapist),
         _ => td_string!(i18n, actions.other),
     }
     .to_string()
@@ -75,7 +139,10 @@ pub fn AccessLogPage() -> impl IntoView {
                         {entries.into_iter().map(|e| view! {
                             <tr>
                                 <td>{date(e.at)}</td>
-                                <td>{e.actor_name}</td>
+                                <td>{match e.on_behalf_of_name {
+                                    Some(name) => format!("{} ({})", e.actor_name, td_string!(i18n, access_log.covering_for).replace("{name}", &name)),
+                                    None => e.actor_name,
+                                }}</td>
                                 <td>{Role::parse(&e.actor_role).map(role_name).unwrap_or_default()}</td>
                                 <td>{action_text(&e.action)}</td>
                             </tr>

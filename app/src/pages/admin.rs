@@ -3,15 +3,15 @@
 use leptos::{prelude::*, server_fn::ServerFn};
 use stegvis_content::ProgrammeKind;
 use stegvis_content::schedule::When;
-use stegvis_platform::{accounts, enrolments, measurement, now, org::Role, patients, Error};
+use stegvis_platform::{accounts, enrolments, mail, measurement, now, org::Role, patients, Error};
 
 use crate::{
     api::{
-        admin::Invite,
+        admin::{Invite, RetryMail},
         measurement::{fhir_questionnaire_path, schedule_key, SetMeasures, UploadPack},
         programmes::{SetPacing, SetWaitingList},
     },
-    components::{date, error_text, load, role_name, Choice, Field, FlashMessages, Heading, LanguageChoices, Table},
+    components::{clock, date, error_text, load, role_name, Choice, Field, FlashMessages, Heading, LanguageChoices, Table},
     context::{locale, require_viewer, services, Flash},
     i18n::*,
 };
@@ -97,6 +97,7 @@ pub fn AdminPage() -> impl IntoView {
             </section>
             {programme_settings(organisation_id).await?}
             {instrument_settings(organisation_id, &flash).await?}
+            {mail_status(organisation_id).await?}
         })
     })
 }
@@ -266,6 +267,47 @@ async fn instrument_settings(organisation_id: i64, flash: &Flash) -> Result<impl
             <h3 id="schedules">{td_string!(i18n, admin.schedules).to_string()}</h3>
             <p class="hint">{td_string!(i18n, admin.schedules_hint).to_string()}</p>
             {schedules}
+        </section>
+    })
+}
+
+/// Mails that could not be sent to this organisation's people: what an administrator must see
+/// (the worker keeps trying; "try now" makes it try at once).
+async fn mail_status(organisation_id: i64) -> Result<impl IntoView, Error> {
+    let i18n = locale();
+    let stuck = mail::stuck_in(&services().db.pool, organisation_id).await?;
+    Ok(view! {
+        <section aria-labelledby="mail-heading" id="mail">
+            <h2 id="mail-heading">{td_string!(i18n, admin.mail_title).to_string()}</h2>
+            <p class="hint">{td_string!(i18n, admin.mail_intro).to_string()}</p>
+            {if stuck.is_empty() {
+                view! { <p>{td_string!(i18n, admin.mail_none_stuck).to_string()}</p> }.into_any()
+            } else {
+                view! {
+                    <Table headings=vec![
+                        td_string!(i18n, admin.mail_to).to_string(),
+                        td_string!(i18n, admin.mail_since).to_string(),
+                        td_string!(i18n, admin.mail_attempts).to_string(),
+                        td_string!(i18n, admin.mail_error).to_string(),
+                        td_string!(i18n, admin.mail_action).to_string(),
+                    ]>
+                        {stuck.into_iter().map(|m| view! {
+                            <tr>
+                                <td>{m.to_address}</td>
+                                <td>{date(m.created_at)}" "{clock(m.created_at)}</td>
+                                <td>{m.attempts}</td>
+                                <td>{m.last_error.unwrap_or_default()}</td>
+                                <td>
+                                    <form method="post" action=RetryMail::PATH class="inline">
+                                        <input type="hidden" name="id" value=m.id.to_string()/>
+                                        <button type="submit" class="button secondary">{td_string!(i18n, admin.mail_retry).to_string()}</button>
+                                    </form>
+                                </td>
+                            </tr>
+                        }).collect_view()}
+                    </Table>
+                }.into_any()
+            }}
         </section>
     })
 }

@@ -1,16 +1,16 @@
 //! The home page: what each role starts its day with.
 
 use leptos::prelude::*;
-use stegvis_platform::{access::Viewer, enrolments, homework, org::Role, patients, Error};
+use stegvis_platform::{access::Viewer, enrolments, messages, org::Role, patients, Error};
 
 use crate::{
-    api::programmes::{module_path, staff_homework_path},
-    components::{date, load, FlashMessages, Heading, Table},
-    context::{locale, request_id, require_viewer, services, Flash},
+    api::{guidance::MESSAGES_PATH, programmes::module_path},
+    components::{load, FlashMessages, Heading},
+    context::{locale, require_viewer, services, Flash},
     i18n::*,
     pages::{
+        caseload::{read_query, staff_work, CaseloadQuery},
         measurement::{due_now, questionnaires_first},
-        patients::PatientTable,
         programmes::{plan_link, ProgrammeFacts},
     },
 };
@@ -18,23 +18,26 @@ use crate::{
 #[component]
 pub fn HomePage() -> impl IntoView {
     let i18n = locale();
+    let query = read_query();
     load(async move {
         let viewer = require_viewer()?;
         let name = viewer.user.display_name.clone();
         let greeting = td!(i18n, home.greeting, name = move || name.clone());
-        let body = match viewer.membership() {
-            Err(_) => view! { <p>{td_string!(i18n, home.no_organisation).to_string()}</p> }.into_any(),
+        let (body, flash) = match viewer.membership() {
+            Err(_) => (view! { <p>{td_string!(i18n, home.no_organisation).to_string()}</p> }.into_any(), Flash::take().await),
             Ok(m) if m.roles == [Role::Patient] => {
                 let due = due_now().await?;
                 if let Some(redirect) = questionnaires_first(&due) {
                     return Ok(redirect);
                 }
-                patient_home(&viewer, !due.is_empty()).await?.into_any()
+                // Taken after the questionnaires' redirect, so that a notice follows it there.
+                (patient_home(&viewer, !due.is_empty()).await?.into_any(), Flash::take().await)
             }
-            Ok(_) => staff_home(&viewer).await?.into_any(),
+            Ok(_) => {
+                let flash = Flash::take().await;
+                (staff_home(&viewer, query, &flash).await?.into_any(), flash)
+            }
         };
-        // Taken after the questionnaires' redirect, so that a notice follows it there.
-        let flash = Flash::take().await;
         Ok::<_, Error>(view! {
             <Heading text=td_string!(i18n, home.title).to_string()/>
             <FlashMessages flash/>
@@ -74,6 +77,18 @@ async fn patient_home(viewer: &Viewer, questionnaires: bool) -> Result<impl Into
             </section>
         });
     }
+    let unread = messages::unread_by_patient(&services.db.pool, patient_id, viewer.user.id).await?;
+    let messages = view! {
+        <section aria-labelledby="messages-heading" class="card">
+            <h2 id="messages-heading">{td_string!(i18n, messages.title).to_string()}</h2>
+            <p>{if unread > 0 {
+                td_string!(i18n, messages.unread).replace("{n}", &unread.to_string())
+            } else {
+                td_string!(i18n, messages.none_unread).to_string()
+            }}</p>
+            <p><a class="button secondary" href=MESSAGES_PATH>{td_string!(i18n, messages.open).to_string()}</a></p>
+        </section>
+    };
     let questionnaires = questionnaires.then(|| view! {
         <section aria-labelledby="due-heading" class="card">
             <h2 id="due-heading">{td_string!(i18n, measures.due_title).to_string()}</h2>
@@ -84,6 +99,7 @@ async fn patient_home(viewer: &Viewer, questionnaires: bool) -> Result<impl Into
     Ok(view! {
         <p>{td_string!(i18n, home.patient_intro).to_string()}</p>
         {questionnaires}
+        {messages}
         {programmes}
         <p><a href="/progress">{td_string!(i18n, measures.see_progress).to_string()}</a></p>
         <section aria-labelledby="guide-heading" class="card">
@@ -97,55 +113,11 @@ async fn patient_home(viewer: &Viewer, questionnaires: bool) -> Result<impl Into
     })
 }
 
-async fn staff_home(viewer: &Viewer) -> Result<impl IntoView + use<>, Error> {
+async fn staff_home(viewer: &Viewer, query: CaseloadQuery, flash: &Flash) -> Result<impl IntoView + use<>, Error> {
     let i18n = locale();
     let pool = &services().db.pool;
     let organisation_id = viewer.organisation_id()?;
-    let waiting = if viewer.has(Role::Therapist) || viewer.has(Role::TeamLead) {
-        let mine = (!viewer.has(Role::TeamLead)).then_some(viewer.user.id);
-        let rows = homework::waiting_for_feedback(pool, organisation_id, mine).await?;
-        Some(view! {
-            <section aria-labelledby="waiting-heading">
-                <h2 id="waiting-heading">{td_string!(i18n, home.waiting_title).to_string()}</h2>
-                {if rows.is_empty() {
-                    view! { <p>{td_string!(i18n, home.waiting_empty).to_string()}</p> }.into_any()
-                } else {
-                    view! {
-                        <Table headings=vec![
-                            td_string!(i18n, patients.name).to_string(),
-                            td_string!(i18n, programme.module).to_string(),
-                            td_string!(i18n, home.waiting_since).to_string(),
-                        ]>
-                            {rows.into_iter().map(|w| view! {
-                                <tr>
-                                    <td><a href=staff_homework_path(w.patient_id, w.enrolment_id, w.position as usize)>{w.patient_name}</a></td>
-                                    <td>{w.position}</td>
-                                    <td>{date(w.submitted_at)}</td>
-                                </tr>
-                            }).collect_view()}
-                        </Table>
-                    }.into_any()
-                }}
-            </section>
-        })
-    } else {
-        None
-    };
-    let caseload = if viewer.has(Role::Therapist) {
-        let rows = patients::list_as(pool, viewer, Role::Therapist, &request_id()).await?;
-        Some(view! {
-            <section aria-labelledby="caseload-heading">
-                <h2 id="caseload-heading">{td_string!(i18n, home.therapist_title).to_string()}</h2>
-                {if rows.is_empty() {
-                    view! { <p>{td_string!(i18n, home.therapist_empty).to_string()}</p> }.into_any()
-                } else {
-                    view! { <PatientTable rows/> }.into_any()
-                }}
-            </section>
-        })
-    } else {
-        None
-    };
+    let work = staff_work(viewer, query, flash).await?;
     let counts = if viewer.has(Role::TeamLead) || viewer.has(Role::OrgAdmin) {
         patients::counts(pool, organisation_id).await?
     } else {
@@ -153,8 +125,8 @@ async fn staff_home(viewer: &Viewer) -> Result<impl IntoView + use<>, Error> {
     };
     let team = viewer.has(Role::TeamLead).then(|| {
         view! {
-            <section aria-labelledby="team-heading" class="card">
-                <h2 id="team-heading">{td_string!(i18n, home.team_title).to_string()}</h2>
+            <section aria-labelledby="team-card-heading" class="card">
+                <h2 id="team-card-heading">{td_string!(i18n, home.team_title).to_string()}</h2>
                 <p>{td!(i18n, home.team_summary, patients = move || counts.patients, unassigned = move || counts.unassigned)}</p>
                 <p><a href="/patients">{td_string!(i18n, nav.patients).to_string()}</a></p>
             </section>
@@ -169,5 +141,5 @@ async fn staff_home(viewer: &Viewer) -> Result<impl IntoView + use<>, Error> {
             </section>
         }
     });
-    Ok(view! { {waiting} {caseload} {team} {admin} })
+    Ok(view! { {work} {team} {admin} })
 }

@@ -2,8 +2,11 @@
 
 pub mod account;
 pub mod admin;
+pub mod caseload;
+pub mod guidance;
 pub mod home;
 pub mod measurement;
+pub mod messages;
 pub mod patients;
 pub mod programmes;
 pub mod sign_in;

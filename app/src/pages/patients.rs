@@ -1,7 +1,7 @@
 //! The patient list and a patient's record, for staff.
 
 use leptos::{prelude::*, server_fn::ServerFn};
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 use stegvis_platform::{org::Role, patients, Error};
 
 use crate::{
@@ -9,10 +9,11 @@ use crate::{
     components::{date, load, FlashMessages, Heading, Table},
     context::{locale, request_id, require_viewer, services, Flash},
     i18n::*,
+    pages::guidance,
 };
 
 #[component]
-pub fn PatientTable(rows: Vec<patients::PatientRow>) -> impl IntoView {
+fn PatientTable(rows: Vec<patients::PatientRow>) -> impl IntoView {
     let i18n = locale();
     let none = td_string!(i18n, patients.none).to_string();
     let headings = vec![
@@ -58,6 +59,7 @@ pub fn PatientsPage() -> impl IntoView {
 pub fn PatientPage() -> impl IntoView {
     let i18n = locale();
     let id = use_params_map().read_untracked().get("id").and_then(|s| s.parse::<i64>().ok());
+    let correcting = use_query_map().read_untracked().get("correct").and_then(|s| s.parse::<i64>().ok());
     load(async move {
         let viewer = require_viewer()?;
         let pool = &services().db.pool;
@@ -81,6 +83,10 @@ pub fn PatientPage() -> impl IntoView {
                                 {therapists.into_iter().map(|t| view! { <option value=t.user_id.to_string()>{t.display_name}</option> }).collect_view()}
                             </select>
                         </div>
+                        <div class="choice">
+                            <input type="checkbox" id="instead" name="instead" value="1"/>
+                            <label for="instead">{td_string!(i18n, patient.assign_instead).to_string()}</label>
+                        </div>
                         <button type="submit" class="button">{td_string!(i18n, patient.assign_submit).to_string()}</button>
                     </form>
                 </section>
@@ -93,12 +99,15 @@ pub fn PatientPage() -> impl IntoView {
             crate::pages::programmes::patient_programmes(&access, own_patient, &flash).await?
         };
         let measures = crate::pages::measurement::patient_measures(&access).await?;
+        let top = guidance::waiting_and_messages(&access, &flash).await?;
+        let rest = guidance::record_sections(&access, &flash, correcting).await?;
         let none = td_string!(i18n, patients.none).to_string();
         let p = record.patient;
         Ok(view! {
             <Heading text=td_string!(i18n, patient.title).to_string()/>
             <FlashMessages flash/>
             <p class="hint">{td_string!(i18n, patient.audited).to_string()}</p>
+            {guidance::section_nav()}
             <dl class="facts">
                 <dt>{td_string!(i18n, patients.name).to_string()}</dt><dd>{p.display_name}</dd>
                 <dt>{td_string!(i18n, patient.email).to_string()}</dt><dd>{record.email}</dd>
@@ -106,9 +115,11 @@ pub fn PatientPage() -> impl IntoView {
                 <dd>{if p.therapists.is_empty() { none } else { p.therapists }}</dd>
                 <dt>{td_string!(i18n, patients.since).to_string()}</dt><dd>{date(p.created_at)}</dd>
             </dl>
-            {assign}
+            {top}
             {programmes}
             {measures}
+            {rest}
+            {assign}
         })
     })
 }

@@ -41,6 +41,8 @@ pub fn WorksheetForm(worksheet: Worksheet, state: FormState) -> impl IntoView {
             // First in the form, so that Enter in a field saves the draft.
             <div class="save-bar">
                 <Autosave
+                    form_id="homework-form".to_string()
+                    endpoint=crate::api::programmes::Autosave::PATH.to_string()
                     initial=saved
                     saved=td_string!(i18n, homework.saved_at).to_string()
                     failed=td_string!(i18n, homework.autosave_failed).to_string()

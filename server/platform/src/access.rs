@@ -27,6 +27,8 @@ pub struct PatientAccess {
     pub acting_role: Role,
     pub organisation_id: i64,
     pub patient_id: i64,
+    /// The absent therapist a colleague acts for (holiday cover); None when acting as oneself.
+    pub on_behalf_of: Option<i64>,
 }
 
 impl Viewer {
@@ -76,22 +78,29 @@ impl Viewer {
         if in_org.is_none() {
             return Err(Error::NotFound);
         }
-        let grant = |acting_role| PatientAccess { actor_user_id: self.user.id, acting_role, organisation_id, patient_id };
+        let grant = |acting_role, on_behalf_of| PatientAccess { actor_user_id: self.user.id, acting_role, organisation_id, patient_id, on_behalf_of };
         if self.has(Role::TeamLead) {
-            return Ok(grant(Role::TeamLead));
+            return Ok(grant(Role::TeamLead, None));
         }
-        if self.has(Role::Therapist) && is_assigned(pool, self.user.id, patient_id).await? {
-            return Ok(grant(Role::Therapist));
+        if self.has(Role::Therapist) {
+            if let Some(on_behalf_of) = guiding(pool, self.user.id, patient_id).await? {
+                return Ok(grant(Role::Therapist, on_behalf_of));
+            }
         }
         Err(self.denied())
     }
 
-    /// Access as the patient's own therapist: for acts that belong to the one who guides them
-    /// (feedback, opening modules), whatever other roles the viewer also holds.
+    /// Access as the one who guides the patient (their therapist, or a colleague covering for
+    /// them): for feedback, opening modules and messages, whatever other roles the viewer holds.
     pub async fn assigned_therapist(&self, pool: &AnyPool, patient_id: i64) -> Result<PatientAccess> {
         let access = self.patient(pool, patient_id).await?;
-        if access.acting_role == Role::Therapist || (self.has(Role::Therapist) && is_assigned(pool, self.user.id, patient_id).await?) {
-            return Ok(PatientAccess { acting_role: Role::Therapist, ..access });
+        if access.acting_role == Role::Therapist {
+            return Ok(access);
+        }
+        if self.has(Role::Therapist) {
+            if let Some(on_behalf_of) = guiding(pool, self.user.id, patient_id).await? {
+                return Ok(PatientAccess { acting_role: Role::Therapist, on_behalf_of, ..access });
+            }
         }
         Err(Error::Forbidden)
     }
@@ -102,11 +111,23 @@ impl Viewer {
     }
 }
 
-pub async fn is_assigned(pool: &AnyPool, therapist_id: i64, patient_id: i64) -> Result<bool> {
-    let found: Option<i64> = sqlx::query_scalar("SELECT patient_id FROM assignments WHERE therapist_id = $1 AND patient_id = $2")
-        .bind(therapist_id)
-        .bind(patient_id)
-        .fetch_optional(pool)
-        .await?;
-    Ok(found.is_some())
+/// Does this therapist guide the patient today? `Some(None)`: assigned to them;
+/// `Some(Some(absent))`: covering for the assigned `absent` therapist; `None`: neither.
+async fn guiding(pool: &AnyPool, therapist_id: i64, patient_id: i64) -> Result<Option<Option<i64>>> {
+    Ok(sqlx::query_scalar(
+        "SELECT CASE WHEN a.therapist_id = $1 THEN NULL ELSE a.therapist_id END
+           FROM assignments a
+          WHERE a.patient_id = $2
+            AND (a.therapist_id = $1 OR a.therapist_id IN (
+                 SELECT c.absent_id FROM covers c
+                  WHERE c.cover_id = $1 AND c.cancelled_at IS NULL AND c.starts_on <= $3 AND c.ends_on >= $3
+                    AND c.organisation_id = (SELECT organisation_id FROM patients WHERE id = $2)))
+          ORDER BY CASE WHEN a.therapist_id = $1 THEN 0 ELSE 1 END
+          LIMIT 1",
+    )
+    .bind(therapist_id)
+    .bind(patient_id)
+    .bind(crate::dates::format(crate::dates::today()))
+    .fetch_optional(pool)
+    .await?)
 }

@@ -20,6 +20,14 @@ pub enum Action {
     AddModule,
     EndEnrolment,
     ViewResponses,
+    SendMessage,
+    RecordContact,
+    WriteNote,
+    CorrectTime,
+    /// A colleague was named to cover for an absent therapist (no patient id).
+    SetCover,
+    CancelCover,
+    ReassignTherapist,
 }
 
 impl Action {
@@ -35,15 +43,23 @@ impl Action {
             Action::AddModule => "add_module",
             Action::EndEnrolment => "end_enrolment",
             Action::ViewResponses => "view_responses",
+            Action::SendMessage => "send_message",
+            Action::RecordContact => "record_contact",
+            Action::WriteNote => "write_note",
+            Action::CorrectTime => "correct_time",
+            Action::SetCover => "set_cover",
+            Action::CancelCover => "cancel_cover",
+            Action::ReassignTherapist => "reassign_therapist",
         }
     }
 }
 
 /// Writes the audit row. Pass the transaction of the write it records, so both or neither land.
 pub async fn record(conn: &mut sqlx::AnyConnection, access: &PatientAccess, action: Action, request_id: &str) -> Result<()> {
-    write(conn, access.actor_user_id, access.acting_role, access.organisation_id, Some(access.patient_id), action, request_id).await
+    insert(conn, access.actor_user_id, access.acting_role, access.organisation_id, Some(access.patient_id), access.on_behalf_of, action, request_id).await
 }
 
+/// An act on no single patient (a list, a cover arrangement).
 pub async fn write(
     conn: &mut sqlx::AnyConnection,
     actor_user_id: i64,
@@ -53,15 +69,30 @@ pub async fn write(
     action: Action,
     request_id: &str,
 ) -> Result<()> {
+    insert(conn, actor_user_id, acting_role, organisation_id, patient_id, None, action, request_id).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert(
+    conn: &mut sqlx::AnyConnection,
+    actor_user_id: i64,
+    acting_role: Role,
+    organisation_id: i64,
+    patient_id: Option<i64>,
+    on_behalf_of: Option<i64>,
+    action: Action,
+    request_id: &str,
+) -> Result<()> {
     sqlx::query(
-        "INSERT INTO audit_log (at, actor_user_id, actor_role, organisation_id, patient_id, action, request_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO audit_log (at, actor_user_id, actor_role, organisation_id, patient_id, on_behalf_of, action, request_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(now())
     .bind(actor_user_id)
     .bind(acting_role.as_str())
     .bind(organisation_id)
     .bind(patient_id)
+    .bind(on_behalf_of)
     .bind(action.as_str())
     .bind(request_id)
     .execute(conn)
@@ -76,12 +107,14 @@ pub struct AccessEntry {
     pub actor_name: String,
     pub actor_role: String,
     pub action: String,
+    /// The therapist the actor covered for, if they did.
+    pub on_behalf_of_name: Option<String>,
 }
 
 pub async fn accesses_to(pool: &AnyPool, patient_id: i64) -> Result<Vec<AccessEntry>> {
     Ok(sqlx::query_as(
-        "SELECT a.at, u.display_name AS actor_name, a.actor_role, a.action
-           FROM audit_log a JOIN users u ON u.id = a.actor_user_id
+        "SELECT a.at, u.display_name AS actor_name, a.actor_role, a.action, b.display_name AS on_behalf_of_name
+           FROM audit_log a JOIN users u ON u.id = a.actor_user_id LEFT JOIN users b ON b.id = a.on_behalf_of
           WHERE a.patient_id = $1 ORDER BY a.at DESC, a.id DESC LIMIT 200",
     )
     .bind(patient_id)

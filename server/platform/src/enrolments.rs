@@ -12,6 +12,7 @@ use crate::{
     audit::{self, Action},
     content::Content,
     dates, now,
+    notify::{Notice, Notifier},
     Error, Result,
 };
 
@@ -34,6 +35,16 @@ impl Enrolment {
     /// After the end date (or once a therapist has ended it) everything is read-only.
     pub fn has_ended(&self, today: &str) -> bool {
         self.ended_at.is_some() || today > self.end_date.as_str()
+    }
+
+    /// The programme week `today` falls in (1 on the start date; 0 before it) and the days
+    /// left to the end date.
+    pub fn week_and_days_left(&self, today: time::Date) -> Result<(i64, i64)> {
+        let start = dates::parse(&self.start_date).ok_or_else(|| Error::Internal("bad start date".into()))?;
+        let end = dates::parse(&self.end_date).ok_or_else(|| Error::Internal("bad end date".into()))?;
+        let since_start = dates::days_between(start, today);
+        let week = if since_start < 0 { 0 } else { since_start / 7 + 1 };
+        Ok((week, dates::days_between(today, end).max(0)))
     }
 }
 
@@ -136,12 +147,9 @@ pub async fn overview(pool: &AnyPool, content: &Content, enrolment: Enrolment) -
             }
         })
         .collect();
-    let start = dates::parse(&enrolment.start_date).ok_or_else(|| Error::Internal("bad start date".into()))?;
-    let end = dates::parse(&enrolment.end_date).ok_or_else(|| Error::Internal("bad end date".into()))?;
-    let since_start = dates::days_between(start, today);
-    let week = if since_start < 0 { 0 } else { since_start / 7 + 1 };
+    let (week, days_left) = enrolment.week_and_days_left(today)?;
     let ended = enrolment.has_ended(&today_text);
-    Ok(Overview { enrolment, programme, modules, week, days_left: dates::days_between(today, end).max(0), ended })
+    Ok(Overview { enrolment, programme, modules, week, days_left, ended })
 }
 
 // ---- who may see which enrolment ---------------------------------------------------------
@@ -270,7 +278,8 @@ pub async fn create(
 }
 
 /// Opens a locked module now (a therapist's decision, or their feedback on the module before).
-pub async fn open_module(conn: &mut AnyConnection, access: &PatientAccess, enrolment_id: i64, position: usize, request_id: &str) -> Result<()> {
+/// Returns whether it was locked until now.
+pub async fn open_module(conn: &mut AnyConnection, access: &PatientAccess, enrolment_id: i64, position: usize, request_id: &str) -> Result<bool> {
     let opened = sqlx::query(
         "UPDATE enrolment_modules SET opened_at = $1, opened_by = $2
           WHERE enrolment_id = $3 AND position = $4 AND opened_at IS NULL",
@@ -281,14 +290,25 @@ pub async fn open_module(conn: &mut AnyConnection, access: &PatientAccess, enrol
     .bind(position as i64)
     .execute(&mut *conn)
     .await?;
-    if opened.rows_affected() == 1 {
+    let opened = opened.rows_affected() == 1;
+    if opened {
         audit::record(conn, access, Action::OpenModule, request_id).await?;
     }
+    Ok(opened)
+}
+
+/// A therapist opens a module now, and the patient is told there is something new.
+pub async fn open_now(pool: &AnyPool, notifier: &Notifier, access: &PatientAccess, enrolment_id: i64, position: usize, request_id: &str) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    if open_module(&mut tx, access, enrolment_id, position, request_id).await? {
+        notifier.notify_patient(&mut tx, access.patient_id, Notice::ModuleOpened, None).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 
-/// Adds one of the programme's optional modules to the enrolment, open at once.
-pub async fn add_optional(pool: &AnyPool, content: &Content, access: &PatientAccess, enrolment: &Enrolment, position: usize, request_id: &str) -> Result<()> {
+/// Adds one of the programme's optional modules to the enrolment, open at once, and tells the patient.
+pub async fn add_optional(pool: &AnyPool, content: &Content, notifier: &Notifier, access: &PatientAccess, enrolment: &Enrolment, position: usize, request_id: &str) -> Result<()> {
     let programme = content.snapshot(pool, enrolment.programme_version_id).await?;
     if !programme.module(position).is_some_and(|m| m.optional) {
         return Err(Error::invalid("module", "not_optional"));
@@ -305,6 +325,7 @@ pub async fn add_optional(pool: &AnyPool, content: &Content, access: &PatientAcc
     .execute(&mut *tx)
     .await?;
     audit::record(&mut tx, access, Action::AddModule, request_id).await?;
+    notifier.notify_patient(&mut tx, access.patient_id, Notice::ModuleOpened, None).await?;
     tx.commit().await?;
     Ok(())
 }

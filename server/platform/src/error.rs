@@ -39,6 +39,11 @@ impl Error {
     pub fn invalid(field: &str, code: &str) -> Self {
         Error::Invalid(vec![FieldError::new(field, code)])
     }
+
+    /// The field errors of a form checked field by field, as one error.
+    pub fn merge(problems: Vec<Error>) -> Self {
+        Error::Invalid(problems.into_iter().flat_map(|e| if let Error::Invalid(fields) = e { fields } else { Vec::new() }).collect())
+    }
 }
 
 impl From<tower_sessions::session::Error> for Error {

@@ -12,6 +12,7 @@ use crate::{
     access::PatientAccess,
     audit::{self, Action},
     enrolments::{self, ModuleStatus, Overview},
+    notify::{Notice, Notifier},
     now, Error, FieldError, Result,
 };
 
@@ -75,9 +76,9 @@ pub enum Submitted {
     Already(i64),
 }
 
-/// Submits the module's worksheet. Invalid answers are refused with an error per field, and
-/// kept as the draft so that nothing typed is lost.
-pub async fn submit(pool: &AnyPool, overview: &Overview, position: usize, raw: RawAnswers) -> Result<Submitted> {
+/// Submits the module's worksheet and tells the therapist (guided programmes). Invalid answers
+/// are refused with an error per field, and kept as the draft so that nothing typed is lost.
+pub async fn submit(pool: &AnyPool, notifier: &Notifier, overview: &Overview, position: usize, raw: RawAnswers) -> Result<Submitted> {
     if let Some(id) = submission_id(pool, overview.enrolment.id, position).await? {
         return Ok(Submitted::Already(id));
     }
@@ -104,6 +105,9 @@ pub async fn submit(pool: &AnyPool, overview: &Overview, position: usize, raw: R
     .fetch_optional(&mut *tx)
     .await?;
     sqlx::query("DELETE FROM drafts WHERE enrolment_id = $1 AND position = $2").bind(overview.enrolment.id).bind(position as i64).execute(&mut *tx).await?;
+    if inserted.is_some() && overview.enrolment.is_guided() {
+        notifier.notify_therapists(&mut tx, overview.enrolment.patient_id, Notice::NewHomework).await?;
+    }
     tx.commit().await?;
     match inserted {
         Some(id) => Ok(Submitted::New(id)),
@@ -199,10 +203,13 @@ pub async fn read_as_staff(pool: &AnyPool, access: &PatientAccess, enrolment_id:
 }
 
 /// The assigned therapist's written feedback on a submission (`access` from
-/// `Viewer::assigned_therapist`); optionally opens the next module of the programme. A second
-/// feedback on the same submission (a double click) changes nothing.
+/// `Viewer::assigned_therapist`); optionally opens the next module of the programme. The
+/// patient is told there is something new. A second feedback on the same submission (a double
+/// click) changes nothing.
+#[allow(clippy::too_many_arguments)]
 pub async fn give_feedback(
     pool: &AnyPool,
+    notifier: &Notifier,
     access: &PatientAccess,
     overview: &Overview,
     position: usize,
@@ -235,36 +242,20 @@ pub async fn give_feedback(
         if let (true, Some(next)) = (open_next, next) {
             enrolments::open_module(&mut tx, access, overview.enrolment.id, next.position, request_id).await?;
         }
+        notifier.notify_patient(&mut tx, access.patient_id, Notice::Feedback, None).await?;
     }
     tx.commit().await?;
     Ok(())
 }
 
-/// Homework waiting for feedback, oldest first: the therapist's own patients, or (for a team
-/// lead, `therapist_id` None) the whole organisation's.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, FromRow)]
-pub struct Waiting {
-    pub patient_id: i64,
-    pub patient_name: String,
-    pub enrolment_id: i64,
-    pub position: i64,
-    pub submitted_at: i64,
-}
-
-pub async fn waiting_for_feedback(pool: &AnyPool, organisation_id: i64, therapist_id: Option<i64>) -> Result<Vec<Waiting>> {
+/// The patient's homework still waiting for feedback, oldest first: (enrolment, module, when).
+pub async fn unreviewed(pool: &AnyPool, patient_id: i64) -> Result<Vec<(i64, i64, i64)>> {
     Ok(sqlx::query_as(
-        "SELECT p.id AS patient_id, u.display_name AS patient_name, e.id AS enrolment_id, s.position, s.submitted_at
-           FROM submissions s
-           JOIN enrolments e ON e.id = s.enrolment_id
-           JOIN patients p ON p.id = e.patient_id
-           JOIN users u ON u.id = p.user_id
-          WHERE p.organisation_id = $1 AND e.guided = 1
-            AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.submission_id = s.id)
-            AND ($2 IS NULL OR EXISTS (SELECT 1 FROM assignments a WHERE a.patient_id = p.id AND a.therapist_id = $2))
+        "SELECT s.enrolment_id, s.position, s.submitted_at FROM submissions s JOIN enrolments e ON e.id = s.enrolment_id
+          WHERE e.patient_id = $1 AND e.guided = 1 AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.submission_id = s.id)
           ORDER BY s.submitted_at, s.id",
     )
-    .bind(organisation_id)
-    .bind(therapist_id)
+    .bind(patient_id)
     .fetch_all(pool)
     .await?)
 }

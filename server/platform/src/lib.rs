@@ -1,20 +1,29 @@
 //! The services under Stegvis' server functions: database, accounts and sessions, access
-//! control, audit trail and mail outbox. No Leptos here, so it can be tested on its own and
-//! never reaches the wasm build.
+//! control, audit trail, mail outbox and notifications, and the clinical work on top of them
+//! (programmes, homework, measurement, messages, the caseload). No Leptos here, so it can be
+//! tested on its own and never reaches the wasm build.
 
 pub mod access;
 pub mod accounts;
 pub mod audit;
+pub mod caseload;
 pub mod content;
+pub mod covers;
 pub mod dates;
 pub mod db;
 pub mod enrolments;
 pub mod error;
 pub mod homework;
+pub mod journal;
 pub mod mail;
 pub mod measurement;
+pub mod messages;
+pub mod notify;
 pub mod org;
 pub mod patients;
+pub mod reminders;
+pub mod time_spent;
+pub mod timeline;
 pub mod tokens;
 
 pub use error::{Error, FieldError, Result};
@@ -40,6 +49,8 @@ pub struct Services {
     pub public_origin: String,
     /// The treatment content: programmes for new enrolments and the snapshots enrolments use.
     pub content: std::sync::Arc<content::Content>,
+    /// Writes the content-free "something new" mails.
+    pub notifier: notify::Notifier,
 }
 
 /// The person behind a request, loaded once per request by the server's middleware.

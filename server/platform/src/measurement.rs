@@ -456,12 +456,17 @@ pub fn progress(responses: &[Response], enrolment_id: i64) -> Vec<Measured> {
 }
 
 /// The enrolment's outcome so far (first to latest score). Treatment contacts are the
-/// therapist's written feedback on homework.
+/// therapist's written feedback on homework and the recorded contacts (phone, video, meeting)
+/// within the programme's dates.
 pub async fn outcome(pool: &AnyPool, measured: &[Measured], enrolment_id: i64) -> Result<Option<Outcome>> {
-    let contacts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM feedback f JOIN submissions s ON s.id = f.submission_id WHERE s.enrolment_id = $1")
-        .bind(enrolment_id)
-        .fetch_one(pool)
-        .await?;
+    let contacts: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM feedback f JOIN submissions s ON s.id = f.submission_id WHERE s.enrolment_id = $1)
+              + (SELECT COUNT(*) FROM contacts c JOIN enrolments e ON e.patient_id = c.patient_id
+                  WHERE e.id = $1 AND c.held_on >= e.start_date AND c.held_on <= e.end_date)",
+    )
+    .bind(enrolment_id)
+    .fetch_one(pool)
+    .await?;
     let totals: Vec<Vec<u16>> = measured.iter().map(|m| m.points.iter().map(|p| p.total).collect()).collect();
     let series: Vec<Series> = measured.iter().zip(&totals).map(|(m, t)| Series { instrument: m.instrument, totals: t }).collect();
     Ok(outcomes::outcome(&series, u32::try_from(contacts).unwrap_or(0)))

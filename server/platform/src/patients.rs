@@ -102,7 +102,8 @@ pub async fn read_record(pool: &AnyPool, access: &PatientAccess, request_id: &st
 }
 
 /// Assigns a therapist of the same organisation to the patient (a write, audited with it).
-pub async fn assign(pool: &AnyPool, access: &PatientAccess, therapist_id: i64, request_id: &str) -> Result<()> {
+/// `instead` moves the patient: the therapists they had are no longer assigned.
+pub async fn assign(pool: &AnyPool, access: &PatientAccess, therapist_id: i64, instead: bool, request_id: &str) -> Result<()> {
     let mut tx = pool.begin().await?;
     let is_therapist: Option<i64> = sqlx::query_scalar(
         "SELECT user_id FROM staff_roles WHERE user_id = $1 AND organisation_id = $2 AND role = 'therapist'",
@@ -114,14 +115,31 @@ pub async fn assign(pool: &AnyPool, access: &PatientAccess, therapist_id: i64, r
     if is_therapist.is_none() {
         return Err(Error::invalid("therapist_id", "not_a_therapist"));
     }
+    if instead {
+        sqlx::query("DELETE FROM assignments WHERE patient_id = $1 AND therapist_id <> $2").bind(access.patient_id).bind(therapist_id).execute(&mut *tx).await?;
+    }
     sqlx::query("INSERT INTO assignments (patient_id, therapist_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
         .bind(access.patient_id)
         .bind(therapist_id)
         .bind(now())
         .execute(&mut *tx)
         .await?;
-    audit::record(&mut tx, access, audit::Action::AssignTherapist, request_id).await?;
+    let action = if instead { audit::Action::ReassignTherapist } else { audit::Action::AssignTherapist };
+    audit::record(&mut tx, access, action, request_id).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Notes that the patient is active now; written at most every few minutes, so that a busy
+/// patient does not write on every request.
+pub async fn touch(pool: &AnyPool, patient_id: i64) -> Result<()> {
+    let at = now();
+    sqlx::query("UPDATE patients SET last_active_at = $1 WHERE id = $2 AND (last_active_at IS NULL OR last_active_at < $3)")
+        .bind(at)
+        .bind(patient_id)
+        .bind(at - 5 * 60)
+        .execute(pool)
+        .await?;
     Ok(())
 }
 

@@ -505,6 +505,44 @@ pub const PER: &[Homework] = &[
     },
 ];
 
+// ---- Sara Lunde: panic, Bergvik, Maria Johansen --------------------------------------------
+
+pub const SARA: &[Homework] = &[
+    // 1 Velkommen – og dine mål (goals): handed in, not yet reviewed
+    Homework {
+        answers: &[
+            Part::Rows("goals", GOALS, &[
+                &["Kjøre bil på motorveien igjen", "Jeg kjører til Bergen og tilbake alene", "Kjøre én avkjøring på motorveien en lørdag morgen", "9"],
+                &["Være alene hjemme om kvelden", "Jeg er hjemme alene tre kvelder uten å ringe noen", "Være alene en time mens Jon trener", "7"],
+            ]),
+            Part::Fields(&[(
+                "why_now",
+                "Jeg fikk et anfall i tunnelen i sommer og har ikke kjørt langt siden. Jeg må kunne kjøre til jobb når vi flytter i vår.",
+            )]),
+        ],
+        feedback: None,
+    },
+];
+
+// ---- Henrik Moen: depression, Bergvik, Maria Johansen --------------------------------------
+
+pub const HENRIK: &[Homework] = &[
+    // 1 Velkommen – og dine mål (goals): handed in, not yet reviewed
+    Homework {
+        answers: &[
+            Part::Rows("goals", GOALS, &[
+                &["Komme meg ut hver dag", "Jeg går en tur på minst 20 minutter fem dager i uka", "Gå til postkassen og rundt kvartalet etter frokost", "8"],
+                &["Ta kontakt med gamle venner", "Jeg har møtt eller ringt en venn hver uke", "Sende en melding til Ivar om kaffe", "6"],
+            ]),
+            Part::Fields(&[(
+                "why_now",
+                "Etter samlivsbruddet har jeg isolert meg mer og mer. Jeg vil tilbake til å være den som tar initiativ.",
+            )]),
+        ],
+        feedback: None,
+    },
+];
+
 // ---- Line Dahl: social anxiety, Bergvik, Ola Berg ------------------------------------------
 
 pub const LINE: &[Homework] = &[

@@ -1,6 +1,7 @@
 //! The demo organisations: a municipal RPH team a few months in, and a DPS clinic, so that
 //! every screen can be judged as its users would see it. Fictional people only.
 
+mod guidance;
 mod homework;
 
 use std::sync::Arc;
@@ -64,6 +65,8 @@ const PEOPLE: &[Person] = &[
     Person { email: "per.olsen@stegvis.demo", name: "Per Olsen", roles: &[(BERGVIK, Role::Patient)], days_ago: 17 },
     Person { email: "line.dahl@stegvis.demo", name: "Line Dahl", roles: &[(BERGVIK, Role::Patient)], days_ago: 9 },
     Person { email: "thomas.vik@stegvis.demo", name: "Thomas Vik", roles: &[(BERGVIK, Role::Patient)], days_ago: 2 },
+    Person { email: "sara.lunde@stegvis.demo", name: "Sara Lunde", roles: &[(BERGVIK, Role::Patient)], days_ago: 8 },
+    Person { email: "henrik.moen@stegvis.demo", name: "Henrik Moen", roles: &[(BERGVIK, Role::Patient)], days_ago: 7 },
     Person { email: "nils.aas@stegvis.demo", name: "Nils Aas", roles: &[(FJORDHEIM, Role::Patient)], days_ago: 44 },
     // Started today: what a therapist's first week with a patient looks like.
     Person { email: "ny.panikk@stegvis.demo", name: "Emma Solberg", roles: &[(BERGVIK, Role::Patient)], days_ago: 0 },
@@ -79,6 +82,8 @@ const ASSIGNMENTS: &[(&str, &str)] = &[
     ("per.olsen@stegvis.demo", "teamleder@stegvis.demo"),
     ("line.dahl@stegvis.demo", "ola.berg@stegvis.demo"),
     ("nils.aas@stegvis.demo", "behandler@stegvis.demo"),
+    ("sara.lunde@stegvis.demo", "behandler@stegvis.demo"),
+    ("henrik.moen@stegvis.demo", "behandler@stegvis.demo"),
     ("ny.panikk@stegvis.demo", "behandler@stegvis.demo"),
     ("ny.sosial@stegvis.demo", "behandler@stegvis.demo"),
     ("ny.depresjon@stegvis.demo", "behandler@stegvis.demo"),
@@ -130,6 +135,7 @@ pub async fn demo(db: &Db, content: &Content, public_origin: &str) -> Result<boo
     for plan in &plans {
         write(&mut tx, plan).await?;
     }
+    guidance::write(&mut tx).await?;
     tx.commit().await?;
     // An invitation still waiting to be accepted.
     let admin = accounts::user_by_email(pool, "admin@stegvis.demo").await?.ok_or(Error::NotFound)?;
@@ -188,12 +194,17 @@ const ERIK: Option<&str> = Some("teamleder@stegvis.demo");
 
 const HISTORIES: &[History] = &[
     History { patient: "pasient@stegvis.demo", programme: "panic", therapist: MARIA, started_days_ago: 35, pace: 7, homework: homework::KARI, waiting_since: None, draft: homework::KARI_DRAFT, scores: Scores { phq9: &[12, 12, 11, 9, 8], gad7: &[15, 14, 12, 11, 9] } },
-    // Module 8 has waited three days for feedback: overdue guidance on Maria's list. Nils's
-    // scores rise week by week (a reliable deterioration); the others improve or hold.
-    History { patient: "jonas.lie@stegvis.demo", programme: "depression", therapist: MARIA, started_days_ago: 80, pace: 9, homework: homework::JONAS, waiting_since: Some(3), draft: &[], scores: Scores { phq9: &[19, 18, 18, 16, 15, 13, 12, 11, 10, 9, 8], gad7: &[12, 12, 11, 10, 10, 9, 9, 8, 7, 7, 6] } },
-    History { patient: "amina.hassan@stegvis.demo", programme: "social-anxiety", therapist: OLA, started_days_ago: 56, pace: 8, homework: homework::AMINA, waiting_since: None, draft: &[], scores: Scores { phq9: &[9, 9, 8, 8, 7, 7, 6, 6], gad7: &[14, 13, 13, 12, 10, 9, 9, 8] } },
+    // Module 8 has waited five days for feedback: overdue guidance on Maria's list, whatever
+    // the weekday the demo is loaded on. Nils's
+    // scores rise week by week (a reliable deterioration); the others improve or hold. Amina
+    // has done nothing for almost two weeks: inactive.
+    History { patient: "jonas.lie@stegvis.demo", programme: "depression", therapist: MARIA, started_days_ago: 80, pace: 9, homework: homework::JONAS, waiting_since: Some(5), draft: &[], scores: Scores { phq9: &[19, 18, 18, 16, 15, 13, 12, 11, 10, 9, 8], gad7: &[12, 12, 11, 10, 10, 9, 9, 8, 7, 7, 6] } },
+    History { patient: "amina.hassan@stegvis.demo", programme: "social-anxiety", therapist: OLA, started_days_ago: 56, pace: 8, homework: homework::AMINA, waiting_since: None, draft: &[], scores: Scores { phq9: &[9, 9, 8, 8, 7, 7, 6], gad7: &[14, 13, 13, 12, 10, 9, 9] } },
     History { patient: "per.olsen@stegvis.demo", programme: "depression", therapist: ERIK, started_days_ago: 14, pace: 7, homework: homework::PER, waiting_since: Some(1), draft: &[], scores: Scores { phq9: &[17, 18], gad7: &[10, 11] } },
     History { patient: "line.dahl@stegvis.demo", programme: "social-anxiety", therapist: OLA, started_days_ago: 7, pace: 7, homework: homework::LINE, waiting_since: Some(1), draft: &[], scores: Scores { phq9: &[8], gad7: &[13] } },
+    // Handed in their first homework yesterday: waiting for Maria.
+    History { patient: "sara.lunde@stegvis.demo", programme: "panic", therapist: MARIA, started_days_ago: 6, pace: 7, homework: homework::SARA, waiting_since: Some(1), draft: &[], scores: Scores { phq9: &[9], gad7: &[12] } },
+    History { patient: "henrik.moen@stegvis.demo", programme: "depression", therapist: MARIA, started_days_ago: 5, pace: 7, homework: homework::HENRIK, waiting_since: Some(1), draft: &[], scores: Scores { phq9: &[14], gad7: &[7] } },
     History { patient: "thomas.vik@stegvis.demo", programme: WAITING_LIST, therapist: None, started_days_ago: 2, pace: 7, homework: &[], waiting_since: None, draft: &[], scores: NO_SCORES },
     History { patient: "nils.aas@stegvis.demo", programme: "panic", therapist: MARIA, started_days_ago: 42, pace: 10, homework: homework::NILS, waiting_since: None, draft: &[], scores: Scores { phq9: &[11, 12, 13, 15, 16, 17], gad7: &[12, 13, 14, 15, 16, 17] } },
     History { patient: "ny.panikk@stegvis.demo", programme: "panic", therapist: MARIA, started_days_ago: 0, pace: 7, homework: &[], waiting_since: None, draft: &[], scores: NO_SCORES },

@@ -53,8 +53,11 @@ async function therapistAnswers(browser: Browser, starter: Starter, feedback: st
   const context = await browser.newContext();
   const page = await context.newPage();
   await logIn(page, therapist.email, therapist.name);
-  const waiting = page.getByRole('region', { name: 'Hjemmeoppgaver som venter på tilbakemelding' });
-  await waiting.getByRole('link', { name: starter.user.name }).click();
+  // The caseload row says what waits; the patient's record lists it.
+  const row = page.getByRole('region', { name: 'Mine pasienter' }).getByRole('row', { name: new RegExp(starter.user.name) });
+  await row.getByRole('link', { name: /innlevering/ }).click();
+  await expect(heading(page)).toHaveText('Pasient');
+  await page.getByRole('region', { name: 'Venter på deg' }).getByRole('link', { name: /^Innlevering i modul 1/ }).click();
   await expect(heading(page)).toHaveText('Hjemmeoppgave');
   await expect(page.locator('main')).toContainText('Gå til jobb uten å snu i døra');
   await expectNoA11yViolations(page);

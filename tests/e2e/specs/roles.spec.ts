@@ -8,6 +8,7 @@ const MENU = {
   home: { text: 'Hjem', path: '/', h1: 'Hjem' },
   patients: { text: 'Pasienter', path: '/patients', h1: 'Pasienter' },
   admin: { text: 'Brukere og invitasjoner', path: '/admin', h1: 'Brukere og invitasjoner' },
+  messages: { text: 'Meldinger', path: '/messages', h1: 'Meldinger' },
   progress: { text: 'Min fremgang', path: '/progress', h1: 'Min fremgang' },
   accessLog: { text: 'Hvem har sett journalen min', path: '/access-log', h1: 'Hvem har sett journalen min' },
   settings: { text: 'Innstillinger', path: '/settings', h1: 'Innstillinger' },
@@ -29,7 +30,7 @@ const ROLES: Role[] = [
   {
     role: 'patient',
     user: patient,
-    menu: [MENU.home, MENU.progress, MENU.accessLog, MENU.settings],
+    menu: [MENU.home, MENU.messages, MENU.progress, MENU.accessLog, MENU.settings],
     home: async (page) => {
       const guide = page.getByRole('region', { name: 'Behandleren din' });
       await expect(guide).toContainText('Maria Johansen');
@@ -38,6 +39,9 @@ const ROLES: Role[] = [
     onPage: async (page, entry) => {
       if (entry === MENU.accessLog) {
         await expect(page.locator('main')).toContainText('pasientjournalloven § 18');
+      }
+      if (entry === MENU.messages) {
+        await expect(page.locator('main')).toContainText('Maria Johansen svarer vanligvis på disse dagene');
       }
     },
   },
