@@ -106,7 +106,8 @@ impl Scope {
             Scope::Patient(_) => "AND p.id = $2".into(),
             Scope::Therapists(ids) => {
                 let list: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 2)).collect();
-                format!("AND EXISTS (SELECT 1 FROM assignments a WHERE a.patient_id = p.id AND a.therapist_id IN ({}))", list.join(", "))
+                // Driven from the therapists' assignments (indexed by therapist), not from every patient.
+                format!("AND p.id IN (SELECT a.patient_id FROM assignments a WHERE a.therapist_id IN ({}))", list.join(", "))
             }
         }
     }
@@ -187,17 +188,18 @@ pub async fn rows(pool: &AnyPool, organisation_id: i64, scope: &Scope) -> Result
     let patients = scoped!(
         PatientRow,
         format!(
-            "SELECT p.id AS patient_id, u.display_name AS name, p.last_active_at,
-                    (SELECT STRING_AGG(t.display_name, ', ') FROM assignments a2 JOIN users t ON t.id = a2.therapist_id WHERE a2.patient_id = p.id) AS therapists,
-                    (SELECT STRING_AGG(CAST(a3.therapist_id AS TEXT), ',') FROM assignments a3 WHERE a3.patient_id = p.id) AS therapist_ids,
+            "SELECT x.patient_id, x.name, x.last_active_at, x.therapists, x.therapist_ids,
                     e.id AS enrolment_id, e.programme_version_id, v.programme_id, e.guided, e.start_date, e.end_date, e.ended_at
-               FROM patients p
-               JOIN users u ON u.id = p.user_id
-               LEFT JOIN enrolments e ON e.id = (
-                    SELECT e2.id FROM enrolments e2 WHERE e2.patient_id = p.id
-                     ORDER BY CASE WHEN e2.ended_at IS NULL THEN 0 ELSE 1 END, e2.guided DESC, e2.id DESC LIMIT 1)
-               LEFT JOIN programme_versions v ON v.id = e.programme_version_id
-              WHERE p.organisation_id = $1 {filter}"
+               FROM (SELECT p.id AS patient_id, u.display_name AS name, p.last_active_at,
+                            (SELECT STRING_AGG(t.display_name, ', ') FROM assignments a2 JOIN users t ON t.id = a2.therapist_id WHERE a2.patient_id = p.id) AS therapists,
+                            (SELECT STRING_AGG(CAST(a3.therapist_id AS TEXT), ',') FROM assignments a3 WHERE a3.patient_id = p.id) AS therapist_ids,
+                            (SELECT e2.id FROM enrolments e2 WHERE e2.patient_id = p.id
+                              ORDER BY CASE WHEN e2.ended_at IS NULL THEN 0 ELSE 1 END, e2.guided DESC, e2.id DESC LIMIT 1) AS latest_enrolment
+                       FROM patients p JOIN users u ON u.id = p.user_id
+                      WHERE p.organisation_id = $1 {filter}) x
+               -- The latest enrolment (an active one first), joined once the patients are chosen.
+               LEFT JOIN enrolments e ON e.id = x.latest_enrolment
+               LEFT JOIN programme_versions v ON v.id = e.programme_version_id"
         ),
         pool,
         organisation_id,

@@ -4,6 +4,9 @@
 -- The last time the patient did anything in Stegvis (a request, at most every few minutes).
 ALTER TABLE patients ADD COLUMN last_active_at BIGINT;
 
+-- A therapist's caseload is looked up by therapist.
+CREATE INDEX assignments_therapist ON assignments (therapist_id);
+
 -- The weekdays a therapist usually replies on (ISO numbers, "1,3,5"), shown to their patients.
 ALTER TABLE users ADD COLUMN reply_days TEXT NOT NULL DEFAULT '';
 
