@@ -72,7 +72,7 @@ pub fn SettingsPage() -> impl IntoView {
                         }).collect_view()}
                     </fieldset>
                 })}
-                <button type="submit" class="button">{td_string!(i18n, settings.save).to_string()}</button>
+                <button type="submit" class="button">{td_string!(i18n, notifications.save).to_string()}</button>
             </form>
         });
         Ok::<_, Error>(view! {

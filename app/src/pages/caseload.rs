@@ -17,6 +17,7 @@ use crate::{
     components::{date, Table},
     context::{locale, request_id, services, Flash},
     i18n::*,
+    pages::guidance::{described, field_error},
 };
 
 /// The caseload page's search form, read from the address.
@@ -135,10 +136,13 @@ fn CaseloadSection(rows: Vec<CaseloadRow>, whose: Option<String>, query: Caseloa
         .collect_view();
     let filtered = query.filter != Filter::default();
     let empty = rows.is_empty();
+    let minutes: i64 = rows.iter().map(|r| r.minutes_this_week).sum();
+    let time = td_string!(i18n, caseload.minutes_total).replace("{n}", &minutes.to_string()).replace("{patients}", &rows.iter().filter(|r| r.minutes_this_week > 0).count().to_string());
     view! {
         <section aria-labelledby="caseload-heading">
             <h2 id="caseload-heading">{heading}</h2>
             <ul class="summary-list">{summary}</ul>
+            <p class="hint">{time}</p>
             <CaseloadFilter query=query.clone()/>
             {if empty {
                 let text = if filtered { td_string!(i18n, caseload.none_matching) } else { td_string!(i18n, caseload.empty) };
@@ -303,7 +307,6 @@ async fn cover_section(viewer: &Viewer, flash: &Flash) -> Result<AnyView, Error>
     } else {
         view! { <input type="hidden" name="absent_id" value=me.to_string()/> }.into_any()
     };
-    let field_error = |name: &str| flash.error(name).map(|code| view! { <p class="field-error" id=format!("{name}-error")>{crate::components::error_text(&code)}</p> });
     Ok(view! {
         <section aria-labelledby="cover-heading" class="card" id="cover">
             <h2 id="cover-heading">{td_string!(i18n, cover.title).to_string()}</h2>
@@ -334,18 +337,18 @@ async fn cover_section(viewer: &Viewer, flash: &Flash) -> Result<AnyView, Error>
                 {absent}
                 <div class="field">
                     <label for="cover_id">{td_string!(i18n, cover.colleague).to_string()}</label>
-                    {field_error("cover_id")}
+                    {field_error(flash, "cover_id")}
                     <select id="cover_id" name="cover_id">{options((!team_lead).then_some(me), chosen_cover)}</select>
                 </div>
                 <div class="field">
                     <label for="starts_on">{td_string!(i18n, cover.from).to_string()}</label>
-                    {field_error("starts_on")}
-                    <input id="starts_on" name="starts_on" type="date" required=true value=flash.value("starts_on")/>
+                    {field_error(flash, "starts_on")}
+                    <input id="starts_on" name="starts_on" type="date" required=true value=flash.value("starts_on") aria-describedby=described(flash, "starts_on")/>
                 </div>
                 <div class="field">
                     <label for="ends_on">{td_string!(i18n, cover.to).to_string()}</label>
-                    {field_error("ends_on")}
-                    <input id="ends_on" name="ends_on" type="date" required=true value=flash.value("ends_on")/>
+                    {field_error(flash, "ends_on")}
+                    <input id="ends_on" name="ends_on" type="date" required=true value=flash.value("ends_on") aria-describedby=described(flash, "ends_on")/>
                 </div>
                 <button type="submit" class="button">{td_string!(i18n, cover.submit).to_string()}</button>
             </form>

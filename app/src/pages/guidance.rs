@@ -110,12 +110,13 @@ fn note_kind(kind: &str) -> String {
     .to_string()
 }
 
-/// A labelled control with its error, the value typed kept by the caller.
-fn field_error(flash: &Flash, name: &str) -> Option<impl IntoView + use<>> {
+/// The error under a form control, if the form came back with one for it.
+pub fn field_error(flash: &Flash, name: &str) -> Option<impl IntoView + use<>> {
     flash.error(name).map(|code| view! { <p class="field-error" id=format!("{name}-error")>{error_text(&code)}</p> })
 }
 
-fn described(flash: &Flash, name: &str) -> Option<String> {
+/// `aria-describedby` for a control whose error is shown.
+pub fn described(flash: &Flash, name: &str) -> Option<String> {
     flash.error(name).map(|_| format!("{name}-error"))
 }
 

@@ -146,13 +146,7 @@ pub async fn record_contact(pool: &AnyPool, access: &PatientAccess, kind: &str, 
         problems.push(Error::invalid("contact_kind", "required"));
     }
     let held_on = past_date("held_on", held_on).map_err(|e| problems.push(e)).ok();
-    let minutes = match minutes.trim().parse::<i64>() {
-        Ok(m) if (1..=MAX_CONTACT_MINUTES).contains(&m) => Some(m),
-        _ => {
-            problems.push(Error::invalid("contact_minutes", &format!("out_of_range:1:{MAX_CONTACT_MINUTES}")));
-            None
-        }
-    };
+    let minutes = crate::number_in("contact_minutes", minutes, 1..=MAX_CONTACT_MINUTES).map_err(|e| problems.push(e)).ok();
     let summary = text("summary", summary, MAX_NOTE_CHARS).map_err(|e| problems.push(e)).ok();
     let (Some(held_on), Some(minutes), Some(summary), true) = (held_on, minutes, summary, problems.is_empty()) else { return Err(Error::merge(problems)) };
     let mut tx = pool.begin().await?;

@@ -33,6 +33,14 @@ pub use tower_sessions;
 
 pub type AuthSession = axum_login::AuthSession<accounts::Accounts>;
 
+/// A whole number typed into `field`, within `range`; otherwise the translated range error.
+pub(crate) fn number_in(field: &str, text: &str, range: std::ops::RangeInclusive<i64>) -> Result<i64> {
+    match text.trim().parse::<i64>() {
+        Ok(n) if range.contains(&n) => Ok(n),
+        _ => Err(Error::invalid(field, &format!("out_of_range:{}:{}", range.start(), range.end()))),
+    }
+}
+
 /// Current time as Unix seconds, the unit every timestamp column uses.
 pub fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()

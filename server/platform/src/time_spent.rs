@@ -118,10 +118,7 @@ pub async fn correct(pool: &AnyPool, access: &PatientAccess, week: &str, minutes
         return Err(Error::invalid("week", "in_future"));
     }
     let monday = dates::format(dates::add_days(day, -i64::from(day.weekday().number_days_from_monday())));
-    let minutes: i64 = match minutes.trim().parse() {
-        Ok(m) if (0..=6000).contains(&m) => m,
-        _ => return Err(Error::invalid("week_minutes", "out_of_range:0:6000")),
-    };
+    let minutes = crate::number_in("week_minutes", minutes, 0..=6000)?;
     let mut tx = pool.begin().await?;
     sqlx::query(
         "INSERT INTO time_corrections (patient_id, therapist_id, week, minutes, corrected_at) VALUES ($1, $2, $3, $4, $5)

@@ -59,3 +59,11 @@ test("the therapist's view of a patient's measures fits 360 px", async ({ page }
   await expectNoHorizontalScroll(page);
   await logOut(page);
 });
+
+test("the patient's messages fit 360 px", async ({ page }) => {
+  await logIn(page, patient.email, patient.name);
+  await visit(page, '/messages');
+  await expect(page.locator('.thread li').first()).toBeVisible();
+  await expectNoHorizontalScroll(page);
+  await logOut(page);
+});
