@@ -40,7 +40,10 @@ export default defineConfig({
   projects: [
     { name: 'js', use: { ...chromium, javaScriptEnabled: true } },
     // scripts.spec.ts checks that the page's script and wasm load: nothing to check without JS.
-    { name: 'no-js', use: { ...chromium, javaScriptEnabled: false }, testIgnore: /scripts\.spec\.ts$/ },
+    // Without JavaScript every axe check replays the page in a fresh context (support/a11y.ts),
+    // 2–4 s each; a test with three log-ins runs a dozen of them. The timeout guards against a
+    // hang, it is not a speed target (those are the benchmarks).
+    { name: 'no-js', use: { ...chromium, javaScriptEnabled: false }, testIgnore: /scripts\.spec\.ts$/, timeout: 120_000 },
   ],
   webServer: {
     command: './start-server.sh',
