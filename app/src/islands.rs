@@ -104,9 +104,29 @@ mod browser {
         Some(text.trim_matches('"').to_string())
     }
 
+    /// Has the person typed or ticked something before the island woke up (on a slow phone the
+    /// wasm loads after the page is usable)? Then that is unsaved too.
+    fn changed_before_hydration(form: &HtmlFormElement) -> bool {
+        let elements = form.elements();
+        (0..elements.length()).filter_map(|i| elements.item(i)).any(|element| {
+            if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>() {
+                match input.type_().as_str() {
+                    "checkbox" | "radio" => input.checked() != input.default_checked(),
+                    "hidden" | "submit" | "button" => false,
+                    _ => input.value() != input.default_value(),
+                }
+            } else if let Some(area) = element.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+                area.default_value().is_ok_and(|default| area.value() != default)
+            } else {
+                false
+            }
+        })
+    }
+
     pub fn watch_form(form_id: String, endpoint: String, saved: String, failed: String, set_status: WriteSignal<String>) {
         let Some(form) = document().get_element_by_id(&form_id) else { return };
-        let dirty = Rc::new(Cell::new(false));
+        let Ok(form) = form.dyn_into::<HtmlFormElement>() else { return };
+        let dirty = Rc::new(Cell::new(changed_before_hydration(&form)));
         let busy = Rc::new(Cell::new(false));
         let mark = {
             let dirty = dirty.clone();
