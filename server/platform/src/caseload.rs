@@ -54,14 +54,12 @@ impl Priority {
     }
 }
 
-/// A measure's latest total, with the one before and the first (for the trend).
+/// A measure's latest total, with the one before (for the trend).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LatestScore {
     pub instrument_id: String,
-    pub first: i64,
     pub previous: Option<i64>,
     pub latest: i64,
-    pub latest_at: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,8 +69,7 @@ pub struct CaseloadRow {
     /// Who guides the patient (names), for a team lead's or a covering colleague's view.
     pub therapists: String,
     pub therapist_ids: Vec<i64>,
-    /// The latest enrolment (an active one before an ended one).
-    pub enrolment: Option<Enrolment>,
+    /// The programme of the latest enrolment (an active one before an ended one).
     pub programme_id: Option<String>,
     pub week: i64,
     pub days_left: i64,
@@ -167,7 +164,6 @@ struct ScoreRow {
     patient_id: i64,
     instrument_id: String,
     total: i64,
-    submitted_at: i64,
 }
 
 /// Runs one query with the organisation and the scope's therapist ids bound.
@@ -229,7 +225,7 @@ pub async fn rows(pool: &AnyPool, organisation_id: i64, scope: &Scope) -> Result
     let scores = scoped!(
         ScoreRow,
         format!(
-            "SELECT e.patient_id, q.instrument_id, r.total, r.submitted_at
+            "SELECT e.patient_id, q.instrument_id, r.total
                FROM responses r JOIN questionnaires q ON q.id = r.questionnaire_id
                JOIN enrolments e ON e.id = q.enrolment_id JOIN patients p ON p.id = e.patient_id
               WHERE p.organisation_id = $1 {filter}
@@ -255,9 +251,8 @@ fn assemble(patients: Vec<PatientRow>, waiting: Vec<WaitingRow>, scores: Vec<Sco
             Some(l) => {
                 l.previous = Some(l.latest);
                 l.latest = s.total;
-                l.latest_at = s.submitted_at;
             }
-            None => list.push(LatestScore { instrument_id: s.instrument_id, first: s.total, previous: None, latest: s.total, latest_at: s.submitted_at }),
+            None => list.push(LatestScore { instrument_id: s.instrument_id, previous: None, latest: s.total }),
         }
     }
     let mut waits: HashMap<(i64, &str), (i64, i64)> = HashMap::new();
@@ -303,8 +298,7 @@ fn assemble(patients: Vec<PatientRow>, waiting: Vec<WaitingRow>, scores: Vec<Sco
                 name: p.name,
                 therapists: p.therapists.unwrap_or_default(),
                 therapist_ids: p.therapist_ids.unwrap_or_default().split(',').filter_map(|t| t.parse().ok()).collect(),
-                programme_id: enrolment.as_ref().and(p.programme_id),
-                enrolment,
+                programme_id: enrolment.and(p.programme_id),
                 week,
                 days_left,
                 ended,

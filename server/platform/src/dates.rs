@@ -31,6 +31,15 @@ pub fn parse(text: &str) -> Option<Date> {
     Date::from_calendar_date(y.parse().ok()?, Month::try_from(m.parse::<u8>().ok()?).ok()?, d.parse().ok()?).ok()
 }
 
+/// A date a person gives for something that has happened: valid, and not after today.
+pub fn past_date(field: &str, text: &str) -> crate::Result<Date> {
+    let date = parse(text).ok_or_else(|| crate::Error::invalid(field, "invalid_date"))?;
+    if date > today() {
+        return Err(crate::Error::invalid(field, "in_future"));
+    }
+    Ok(date)
+}
+
 pub fn add_days(date: Date, days: i64) -> Date {
     date + time::Duration::days(days)
 }

@@ -217,13 +217,7 @@ pub async fn give_feedback(
     open_next: bool,
     request_id: &str,
 ) -> Result<()> {
-    let body = body.trim();
-    if body.is_empty() {
-        return Err(Error::invalid("body", "required"));
-    }
-    if body.chars().count() > MAX_FEEDBACK_CHARS {
-        return Err(Error::invalid("body", &format!("too_long:{MAX_FEEDBACK_CHARS}")));
-    }
+    let body = crate::required_text("body", body, MAX_FEEDBACK_CHARS)?;
     let submission_id = submission_id(pool, overview.enrolment.id, position).await?.ok_or(Error::NotFound)?;
     let mut tx = pool.begin().await?;
     let written = sqlx::query(

@@ -35,35 +35,15 @@ pub struct Note {
     pub earlier: Vec<NoteVersion>,
 }
 
-/// A date the clinician gives: a valid date, not in the future.
-fn past_date(field: &str, text: &str) -> Result<String> {
-    let date = dates::parse(text).ok_or_else(|| Error::invalid(field, "invalid_date"))?;
-    if date > dates::today() {
-        return Err(Error::invalid(field, "in_future"));
-    }
-    Ok(dates::format(date))
-}
-
-fn text(field: &str, text: &str, max: usize) -> Result<String> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(Error::invalid(field, "required"));
-    }
-    if text.chars().count() > max {
-        return Err(Error::invalid(field, &format!("too_long:{max}")));
-    }
-    Ok(text.to_string())
-}
-
 /// Writes a note, or (with `replaces`) a corrected version of the patient's note `replaces`,
 /// which must be the current version. Returns the new version's id.
 pub async fn write_note(pool: &AnyPool, access: &PatientAccess, written_on: &str, kind: &str, body: &str, replaces: Option<i64>, request_id: &str) -> Result<i64> {
     let mut problems = Vec::new();
-    let written_on = past_date("written_on", written_on).map_err(|e| problems.push(e)).ok();
+    let written_on = dates::past_date("written_on", written_on).map(dates::format).map_err(|e| problems.push(e)).ok();
     if !NOTE_KINDS.contains(&kind) {
         problems.push(Error::invalid("note_kind", "required"));
     }
-    let body = text("note_text", body, MAX_NOTE_CHARS).map_err(|e| problems.push(e)).ok();
+    let body = crate::required_text("note_text", body, MAX_NOTE_CHARS).map_err(|e| problems.push(e)).ok();
     let (Some(written_on), Some(body), true) = (written_on, body, problems.is_empty()) else { return Err(Error::merge(problems)) };
     let mut tx = pool.begin().await?;
     if let Some(old) = replaces {
@@ -145,9 +125,9 @@ pub async fn record_contact(pool: &AnyPool, access: &PatientAccess, kind: &str, 
     if !CONTACT_KINDS.contains(&kind) {
         problems.push(Error::invalid("contact_kind", "required"));
     }
-    let held_on = past_date("held_on", held_on).map_err(|e| problems.push(e)).ok();
+    let held_on = dates::past_date("held_on", held_on).map(dates::format).map_err(|e| problems.push(e)).ok();
     let minutes = crate::number_in("contact_minutes", minutes, 1..=MAX_CONTACT_MINUTES).map_err(|e| problems.push(e)).ok();
-    let summary = text("summary", summary, MAX_NOTE_CHARS).map_err(|e| problems.push(e)).ok();
+    let summary = crate::required_text("summary", summary, MAX_NOTE_CHARS).map_err(|e| problems.push(e)).ok();
     let (Some(held_on), Some(minutes), Some(summary), true) = (held_on, minutes, summary, problems.is_empty()) else { return Err(Error::merge(problems)) };
     let mut tx = pool.begin().await?;
     let id: i64 = sqlx::query_scalar(

@@ -41,6 +41,18 @@ pub(crate) fn number_in(field: &str, text: &str, range: std::ops::RangeInclusive
     }
 }
 
+/// Text typed into `field`, trimmed: required, and at most `max` characters.
+pub(crate) fn required_text<'a>(field: &str, text: &'a str, max: usize) -> Result<&'a str> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(Error::invalid(field, "required"));
+    }
+    if text.chars().count() > max {
+        return Err(Error::invalid(field, &format!("too_long:{max}")));
+    }
+    Ok(text)
+}
+
 /// Current time as Unix seconds, the unit every timestamp column uses.
 pub fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()

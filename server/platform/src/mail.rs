@@ -249,12 +249,15 @@ pub struct StuckMail {
     pub to_address: String,
 }
 
+/// When an unsent mail counts as stuck (bind [`STUCK_AFTER_ATTEMPTS`] and now −
+/// [`STUCK_AFTER_SECONDS`]); one definition for the lists and the counts.
+const STUCK_IF: &str = "(attempts >= $1 OR created_at <= $2)";
+
 /// The stuck mails, oldest first.
 pub async fn stuck(pool: &AnyPool) -> Result<Vec<StuckMail>> {
-    Ok(sqlx::query_as(
-        "SELECT id, created_at, attempts, next_attempt_at, last_error, to_address FROM outbox \
-         WHERE sent_at IS NULL AND (attempts >= $1 OR created_at <= $2) ORDER BY id",
-    )
+    Ok(sqlx::query_as(&format!(
+        "SELECT id, created_at, attempts, next_attempt_at, last_error, to_address FROM outbox WHERE sent_at IS NULL AND {STUCK_IF} ORDER BY id"
+    ))
     .bind(STUCK_AFTER_ATTEMPTS)
     .bind(now() - STUCK_AFTER_SECONDS)
     .fetch_all(pool)
@@ -265,17 +268,17 @@ pub async fn stuck(pool: &AnyPool) -> Result<Vec<StuckMail>> {
 /// a patient there or has been invited there (matched on the address, as the outbox row carries
 /// no organisation). [`stuck`] lists them all, for the operator.
 pub async fn stuck_in(pool: &AnyPool, organisation_id: i64) -> Result<Vec<StuckMail>> {
-    Ok(sqlx::query_as(
+    Ok(sqlx::query_as(&format!(
         "SELECT o.id, o.created_at, o.attempts, o.next_attempt_at, o.last_error, o.to_address FROM outbox o \
-         WHERE o.sent_at IS NULL AND (o.attempts >= $1 OR o.created_at <= $2) AND ( \
+         WHERE o.sent_at IS NULL AND {STUCK_IF} AND ( \
              EXISTS (SELECT 1 FROM users u JOIN staff_roles s ON s.user_id = u.id \
                      WHERE u.email = lower(o.to_address) AND s.organisation_id = $3) \
              OR EXISTS (SELECT 1 FROM users u JOIN patients p ON p.user_id = u.id \
                         WHERE u.email = lower(o.to_address) AND p.organisation_id = $3) \
              OR EXISTS (SELECT 1 FROM invitations i \
                         WHERE lower(i.email) = lower(o.to_address) AND i.organisation_id = $3)) \
-         ORDER BY o.id",
-    )
+         ORDER BY o.id"
+    ))
     .bind(STUCK_AFTER_ATTEMPTS)
     .bind(now() - STUCK_AFTER_SECONDS)
     .bind(organisation_id)
@@ -307,9 +310,7 @@ pub struct OutboxCounts {
 /// The outbox at a glance; both queries stay on the `(sent_at, next_attempt_at)` index.
 pub async fn counts(pool: &AnyPool) -> Result<OutboxCounts> {
     let t = now();
-    let (unsent, stuck): (i64, i64) = sqlx::query_as(
-        "SELECT COUNT(*), COUNT(CASE WHEN attempts >= $1 OR created_at <= $2 THEN 1 END) FROM outbox WHERE sent_at IS NULL",
-    )
+    let (unsent, stuck): (i64, i64) = sqlx::query_as(&format!("SELECT COUNT(*), COUNT(CASE WHEN {STUCK_IF} THEN 1 END) FROM outbox WHERE sent_at IS NULL"))
     .bind(STUCK_AFTER_ATTEMPTS)
     .bind(t - STUCK_AFTER_SECONDS)
     .fetch_one(pool)

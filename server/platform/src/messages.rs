@@ -41,12 +41,6 @@ pub struct Thread {
     pub draft: Option<String>,
 }
 
-impl Thread {
-    pub fn unread(&self, reader_id: i64) -> usize {
-        self.messages.iter().filter(|m| m.id > self.read_up_to && m.author_id != reader_id).count()
-    }
-}
-
 /// Who sends: the patient themself, or staff with access to the patient.
 #[derive(Clone, Copy, Debug)]
 pub enum Sender<'a> {
@@ -83,21 +77,10 @@ fn check_key(key: &str) -> Result<()> {
     if ok { Ok(()) } else { Err(Error::invalid("form", "stale_form")) }
 }
 
-fn check_body(body: &str) -> Result<&str> {
-    let body = body.trim();
-    if body.is_empty() {
-        return Err(Error::invalid("body", "required"));
-    }
-    if body.chars().count() > MAX_MESSAGE_CHARS {
-        return Err(Error::invalid("body", &format!("too_long:{MAX_MESSAGE_CHARS}")));
-    }
-    Ok(body)
-}
-
 /// Sends a message, clears the sender's draft, and tells the other side (content-free).
 pub async fn send(pool: &AnyPool, notifier: &Notifier, sender: Sender<'_>, body: &str, client_key: &str, request_id: &str) -> Result<Sent> {
     check_key(client_key)?;
-    let body = check_body(body)?;
+    let body = crate::required_text("body", body, MAX_MESSAGE_CHARS)?;
     let (patient_id, user_id) = (sender.patient_id(), sender.user_id());
     let mut tx = pool.begin().await?;
     let inserted: Option<i64> = sqlx::query_scalar(

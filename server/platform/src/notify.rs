@@ -39,10 +39,6 @@ impl Notice {
         }
     }
 
-    pub fn parse(code: &str) -> Option<Notice> {
-        Notice::FOR_PATIENTS.into_iter().chain(Notice::FOR_STAFF).find(|n| n.as_str() == code)
-    }
-
     /// Staff cannot switch off being told about an urgent flag.
     pub fn can_switch_off(self) -> bool {
         self != Notice::UrgentFlag

@@ -113,10 +113,7 @@ pub async fn this_week(pool: &AnyPool, therapist_id: i64) -> Result<BTreeMap<i64
 
 /// The therapist's own figure for a week (`week`: any date in it).
 pub async fn correct(pool: &AnyPool, access: &PatientAccess, week: &str, minutes: &str, request_id: &str) -> Result<()> {
-    let day = dates::parse(week).ok_or_else(|| Error::invalid("week", "invalid_date"))?;
-    if day > dates::today() {
-        return Err(Error::invalid("week", "in_future"));
-    }
+    let day = dates::past_date("week", week)?;
     let monday = dates::format(dates::add_days(day, -i64::from(day.weekday().number_days_from_monday())));
     let minutes = crate::number_in("week_minutes", minutes, 0..=6000)?;
     let mut tx = pool.begin().await?;
