@@ -36,3 +36,6 @@ mod routes;
 pub use context::IdleTimeout;
 #[cfg(feature = "ssr")]
 pub use routes::{shell, App};
+/// The translated words of the handover summary's FHIR export.
+#[cfg(feature = "ssr")]
+pub use pages::escalation::handover_words;

@@ -38,7 +38,9 @@ pub fn notification(notice: Notice, locale: &str, public_origin: &str) -> (Strin
         Notice::ModuleOpened => td_string!(locale, mail.notice_module),
         Notice::QuestionnaireDue => td_string!(locale, mail.notice_questionnaire),
         Notice::Reminder => td_string!(locale, mail.notice_reminder),
-        Notice::NewHomework | Notice::NewMessage | Notice::UrgentFlag => td_string!(locale, mail.notice_staff),
+        Notice::NewHomework | Notice::NewMessage | Notice::HelpRequest => td_string!(locale, mail.notice_staff),
+        // Says that it should be seen soon, and nothing about what or whom.
+        Notice::UrgentFlag | Notice::UnacknowledgedFlag => td_string!(locale, mail.notice_staff_soon),
     };
     let link = format!("{public_origin}/");
     (td_string!(locale, mail.notice_subject).to_string(), body(intro, &link, td_string!(locale, mail.notice_outro)))

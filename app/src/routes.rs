@@ -21,6 +21,7 @@ use crate::{
     pages::{
         account::{AccessLogPage, SettingsPage},
         admin::AdminPage,
+        escalation::{HandoverPage, HelpPage},
         home::HomePage,
         measurement::{ProgressPage, QuestionnairePage, QuestionnairesPage, StaffResponsePage},
         messages::MessagesPage,
@@ -69,6 +70,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/patients/:id") view=PatientPage ssr=SsrMode::Async/>
                         <Route path=path!("/patients/:id/programmes/:enrolment/modules/:module") view=StaffHomeworkPage ssr=SsrMode::Async/>
                         <Route path=path!("/patients/:id/responses/:response") view=StaffResponsePage ssr=SsrMode::Async/>
+                        <Route path=path!("/patients/:id/handovers/:change") view=HandoverPage ssr=SsrMode::Async/>
+                        <Route path=path!("/help") view=HelpPage ssr=SsrMode::Async/>
                         <Route path=path!("/questionnaires") view=QuestionnairesPage ssr=SsrMode::Async/>
                         <Route path=path!("/questionnaires/:id") view=QuestionnairePage ssr=SsrMode::Async/>
                         <Route path=path!("/progress") view=ProgressPage ssr=SsrMode::Async/>
@@ -144,6 +147,10 @@ fn Layout(children: Children) -> impl IntoView {
             </form>
         }
     });
+    // "I need more help" on every page a patient sees.
+    let help = viewer.as_ref().filter(|v| v.has(Role::Patient)).map(|_| {
+        view! { <p class="help-link"><a class="button help" href="/help#more-help">{td_string!(i18n, help.button).to_string()}</a></p> }
+    });
     let timeout = viewer.as_ref().map(|_| {
         let idle = use_context::<IdleTimeout>().map(|t| t.0).unwrap_or(30 * 60);
         view! {
@@ -165,6 +172,7 @@ fn Layout(children: Children) -> impl IntoView {
                 {logout}
             </div>
             {nav}
+            {help}
         </header>
         <main id="main" tabindex="-1">
             {children()}

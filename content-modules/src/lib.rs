@@ -3,12 +3,15 @@
 //! format); [`answers`] checks what a patient enters into a worksheet. [`instruments`] are the
 //! questionnaires and their scoring, [`outcomes`] the outcome definitions, [`schedule`] when
 //! questionnaires are due, [`fhir`] their FHIR R4 form, and [`calendar`] the Norwegian
-//! working days (Europe/Oslo, public holidays) that answer deadlines are counted in.
+//! working days (Europe/Oslo, public holidays) that answer deadlines are counted in. [`flags`]
+//! are the escalation rules and [`ladder`] the stepped-care ladder and the decisions on a flag.
 
 pub mod answers;
 pub mod calendar;
 pub mod fhir;
+pub mod flags;
 pub mod instruments;
+pub mod ladder;
 mod load;
 mod markdown;
 mod model;

@@ -1,5 +1,6 @@
 //! Files to download, served beside the pages (behind the same session and viewer):
-//! a patient's own answers as a FHIR Bundle, and each instrument as a FHIR Questionnaire.
+//! a patient's own answers as a FHIR Bundle, each instrument as a FHIR Questionnaire, and a
+//! step change's handover summary as a FHIR document Bundle.
 
 use axum::{
     extract::{Path, Query, State},
@@ -11,12 +12,13 @@ use axum::{
 use serde::Deserialize;
 use sqlx::AnyPool;
 use stegvis_content::{fhir, instruments};
-use stegvis_platform::{measurement, CurrentViewer, Error};
+use stegvis_platform::{measurement, steps, CurrentViewer, Error, RequestId};
 
 pub fn routes(pool: AnyPool) -> Router {
     Router::new()
         .route("/downloads/my-answers.json", get(my_answers))
         .route("/downloads/questionnaires/{file}", get(questionnaire))
+        .route("/downloads/patients/{patient}/handovers/{file}", get(handover))
         .with_state(pool)
 }
 
@@ -76,6 +78,29 @@ async fn questionnaire(State(pool): State<AnyPool>, Extension(viewer): Extension
     .await;
     match result {
         Ok((instrument, q)) => json_file(&format!("{}.json", instrument.id), serde_json::to_string_pretty(&q).expect("a questionnaire serialises")),
+        Err(error) => failed(error),
+    }
+}
+
+/// A handover summary as a FHIR document, for staff who may see the patient (audited).
+async fn handover(
+    State(pool): State<AnyPool>,
+    Extension(viewer): Extension<CurrentViewer>,
+    Extension(request_id): Extension<RequestId>,
+    Path((patient, file)): Path<(i64, String)>,
+    Query(lang): Query<Lang>,
+) -> Response {
+    let result = async {
+        let viewer = viewer.0.ok_or(Error::Unauthenticated)?;
+        let change: i64 = file.strip_suffix(".json").and_then(|id| id.parse().ok()).ok_or(Error::NotFound)?;
+        let access = viewer.patient(&pool, patient).await?;
+        let handover = steps::handover(&pool, &access, change, &request_id.0).await?;
+        let locale = lang.lang.as_deref().unwrap_or(&viewer.user.locale).to_string();
+        Ok((change, steps::handover_fhir(&handover, change, &locale, &stegvis_app::handover_words(&locale))))
+    }
+    .await;
+    match result {
+        Ok((change, bundle)) => json_file(&format!("overforing-{change}.json"), serde_json::to_string_pretty(&bundle).expect("a bundle serialises")),
         Err(error) => failed(error),
     }
 }

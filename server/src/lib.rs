@@ -26,7 +26,7 @@ use stegvis_platform::{
     db::Db,
     mail::{Outbox, Transport},
     notify::Notifier,
-    patients, reminders,
+    flag_sweep, patients, reminders,
     tower_sessions::{cookie::SameSite, Expiry, ExpiredDeletion, Session, SessionManagerLayer},
     AuthSession, CurrentViewer, Services,
 };
@@ -189,7 +189,8 @@ fn notifier(origin: &str) -> Notifier {
     Notifier { compose: stegvis_app::mails::notification, public_origin: origin.to_string() }
 }
 
-/// Background work: the mail outbox, reminders to patients and expired-session clean-up.
+/// Background work: the mail outbox, reminders to patients, the time-based flag rules and
+/// expired-session clean-up.
 /// Several instances may run these at once; each claims its own rows.
 pub fn spawn_jobs(config: &Config, db: &Db, content: Arc<Content>, shutdown: watch::Receiver<bool>) -> Result<Vec<tokio::task::JoinHandle<()>>, ConfigError> {
     let transport = match &config.smtp_url {
@@ -228,6 +229,22 @@ pub fn spawn_jobs(config: &Config, db: &Db, content: Arc<Content>, shutdown: wat
             }
         })
     };
+    // The time-based flag rules and the escalation of unacknowledged urgent flags. Every five
+    // minutes, so an escalation is at most that late; each flag is raised and escalated once.
+    let flag_rules = {
+        let (pool, notifier, mut rx) = (db.pool.clone(), notifier(&config.origin()?), shutdown.clone());
+        tokio::spawn(async move {
+            loop {
+                if let Err(error) = flag_sweep::run(&pool, &notifier, stegvis_platform::now()).await {
+                    tracing::warn!(%error, "flag rules");
+                }
+                tokio::select! {
+                    _ = rx.wait_for(|stop| *stop) => break,
+                    _ = tokio::time::sleep(Duration::from_secs(5 * 60)) => {}
+                }
+            }
+        })
+    };
     let store = db.session_store();
     let mut rx = shutdown;
     let sessions = tokio::spawn(async move {
@@ -241,7 +258,7 @@ pub fn spawn_jobs(config: &Config, db: &Db, content: Arc<Content>, shutdown: wat
             }
         }
     });
-    Ok(vec![mail, reminders, sessions])
+    Ok(vec![mail, reminders, flag_rules, sessions])
 }
 
 /// Serves until `shutdown` resolves, then finishes the requests in flight and stops the jobs.

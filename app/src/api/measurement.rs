@@ -63,11 +63,13 @@ pub async fn answer_questionnaire(#[server(flatten)] form: BTreeMap<String, Stri
         if corrects.is_some() && old.is_none() {
             return Err(Error::NotFound);
         }
-        let notice = match measurement::submit(pool, &questionnaire, &answers, old.as_ref()).await? {
-            // A risk answer is met at once with where to get help now. (The flag for the
-            // therapist and a page of its own are the escalation work that follows.)
-            Submitted::New(_) if !instrument.risk_items(&answers).is_empty() => "questionnaire_saved_risk",
-            Submitted::New(_) => "questionnaire_saved",
+        let submitted = measurement::submit(pool, &services.notifier, &questionnaire, &answers, old.as_ref()).await?;
+        // A risk answer is met at once with where to get help now (the flag is already raised).
+        if submitted.is_risk() {
+            return redirect_with_notice(super::escalation::HELP_PATH, "questionnaire_saved_risk").await;
+        }
+        let notice = match submitted {
+            Submitted::New(..) => "questionnaire_saved",
             Submitted::Already(_) => "questionnaire_already_saved",
         };
         // Straight on to the next one, if more are due.

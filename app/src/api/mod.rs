@@ -5,6 +5,7 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod escalation;
 pub mod guidance;
 pub mod measurement;
 pub mod patients;

@@ -24,7 +24,9 @@ pub fn notice_name(notice: Notice) -> String {
         Notice::Reminder => td_string!(i18n, notifications.reminder),
         Notice::NewHomework => td_string!(i18n, notifications.new_homework),
         Notice::NewMessage => td_string!(i18n, notifications.new_message),
+        Notice::HelpRequest => td_string!(i18n, notifications.help_request),
         Notice::UrgentFlag => td_string!(i18n, notifications.urgent_flag),
+        Notice::UnacknowledgedFlag => td_string!(i18n, notifications.unacknowledged_flag),
     }
     .to_string()
 }
@@ -109,6 +111,9 @@ fn action_text(code: &str) -> String {
         "write_note" => td_string!(i18n, actions.write_note),
         "correct_time" => td_string!(i18n, actions.correct_time),
         "reassign_therapist" => td_string!(i18n, actions.reassign_therapist),
+        "close_flag" => td_string!(i18n, actions.close_flag),
+        "change_step" => td_string!(i18n, actions.change_step),
+        "view_handover" => td_string!(i18n, actions.view_handover),
         _ => td_string!(i18n, actions.other),
     }
     .to_string()

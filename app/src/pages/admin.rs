@@ -96,6 +96,8 @@ pub fn AdminPage() -> impl IntoView {
                 </Table>
             </section>
             {programme_settings(organisation_id).await?}
+            {crate::pages::escalation::ladder_settings(organisation_id, &flash).await?}
+            {crate::pages::escalation::flag_rule_settings(organisation_id, &flash).await?}
             {instrument_settings(organisation_id, &flash).await?}
             {mail_status(organisation_id).await?}
         })

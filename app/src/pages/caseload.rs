@@ -37,6 +37,7 @@ pub fn read_query() -> CaseloadQuery {
             search: text("q").unwrap_or_default(),
             programme: text("programme"),
             priority: text("status").and_then(|s| Priority::parse(&s)),
+            step: text("step"),
         },
         therapist: text("therapist").and_then(|t| t.parse().ok()),
     }
@@ -45,6 +46,8 @@ pub fn read_query() -> CaseloadQuery {
 pub fn priority_text(priority: Priority) -> String {
     let i18n = locale();
     match priority {
+        Priority::UrgentFlag => td_string!(i18n, caseload.priority_urgent_flag),
+        Priority::Flag => td_string!(i18n, caseload.priority_flag),
         Priority::Overdue => td_string!(i18n, caseload.priority_overdue),
         Priority::NewHomework => td_string!(i18n, caseload.priority_homework),
         Priority::NewMessage => td_string!(i18n, caseload.priority_message),
@@ -77,10 +80,16 @@ pub async fn staff_work(viewer: &Viewer, query: CaseloadQuery, flash: &Flash) ->
         (_, _, true) => (Some(caseload::own(pool, viewer, &query.filter, &rid).await?), None),
         _ => (None, None),
     };
+    let lang = locale().as_str();
+    let steps: Vec<(String, String)> = stegvis_platform::steps::ladder(&mut *pool.acquire().await?, viewer.organisation_id()?)
+        .await?
+        .into_iter()
+        .map(|s| (s.key, s.name.get(lang).to_string()))
+        .collect();
     let cover = if viewer.has(Role::Therapist) || viewer.has(Role::TeamLead) { Some(cover_section(viewer, flash).await?) } else { None };
     Ok(view! {
         {team.map(|lines| view! { <TeamTable lines/> })}
-        {rows.map(|rows| view! { <CaseloadSection rows whose query viewer_id=viewer.user.id/> })}
+        {rows.map(|rows| view! { <CaseloadSection rows whose query viewer_id=viewer.user.id steps/> })}
         {cover}
     }
     .into_any())
@@ -92,6 +101,7 @@ fn TeamTable(lines: Vec<TeamLine>) -> impl IntoView {
     let headings = vec![
         td_string!(i18n, caseload.therapist).to_string(),
         td_string!(i18n, caseload.patients).to_string(),
+        td_string!(i18n, caseload.flagged).to_string(),
         priority_text(Priority::Overdue),
         priority_text(Priority::NewHomework),
         priority_text(Priority::NewMessage),
@@ -106,6 +116,7 @@ fn TeamTable(lines: Vec<TeamLine>) -> impl IntoView {
                     <tr>
                         <td><a href=format!("/?therapist={}#caseload-heading", l.therapist_id)>{l.name}</a></td>
                         <td>{l.patients}</td>
+                        <td>{l.flagged}</td>
                         <td>{l.overdue}</td>
                         <td>{l.homework}</td>
                         <td>{l.messages}</td>
@@ -118,7 +129,7 @@ fn TeamTable(lines: Vec<TeamLine>) -> impl IntoView {
 }
 
 #[component]
-fn CaseloadSection(rows: Vec<CaseloadRow>, whose: Option<String>, query: CaseloadQuery, viewer_id: i64) -> impl IntoView {
+fn CaseloadSection(rows: Vec<CaseloadRow>, whose: Option<String>, query: CaseloadQuery, viewer_id: i64, steps: Vec<(String, String)>) -> impl IntoView {
     let i18n = locale();
     let heading = match &whose {
         Some(name) => td_string!(i18n, caseload.title_of).replace("{name}", name),
@@ -126,7 +137,7 @@ fn CaseloadSection(rows: Vec<CaseloadRow>, whose: Option<String>, query: Caseloa
     };
     let count = |p: Priority| rows.iter().filter(|r| r.priority == p).count();
     let therapist_param = query.therapist.map(|t| format!("&therapist={t}")).unwrap_or_default();
-    let summary = [Priority::Overdue, Priority::NewHomework, Priority::NewMessage, Priority::Inactive]
+    let summary = [Priority::UrgentFlag, Priority::Flag, Priority::Overdue, Priority::NewHomework, Priority::NewMessage, Priority::Inactive]
         .into_iter()
         .map(|p| {
             let n = count(p);
@@ -143,7 +154,7 @@ fn CaseloadSection(rows: Vec<CaseloadRow>, whose: Option<String>, query: Caseloa
             <h2 id="caseload-heading">{heading}</h2>
             <ul class="summary-list">{summary}</ul>
             <p class="hint">{time}</p>
-            <CaseloadFilter query=query.clone()/>
+            <CaseloadFilter query=query.clone() steps/>
             {if empty {
                 let text = if filtered { td_string!(i18n, caseload.none_matching) } else { td_string!(i18n, caseload.empty) };
                 view! { <p>{text.to_string()}</p> }.into_any()
@@ -155,12 +166,13 @@ fn CaseloadSection(rows: Vec<CaseloadRow>, whose: Option<String>, query: Caseloa
 }
 
 #[component]
-fn CaseloadFilter(query: CaseloadQuery) -> impl IntoView {
+fn CaseloadFilter(query: CaseloadQuery, steps: Vec<(String, String)>) -> impl IntoView {
     let i18n = locale();
     let lang = i18n.as_str();
     let programmes: Vec<(String, String)> = services().content.programmes().iter().map(|(_, p)| (p.id.clone(), p.title.get(lang).to_string())).collect();
     let chosen_programme = query.filter.programme.clone().unwrap_or_default();
     let chosen_status = query.filter.priority.map(|p| p.as_str()).unwrap_or_default();
+    let chosen_step = query.filter.step.clone().unwrap_or_default();
     view! {
         <form method="get" action="/" class="filters" role="search" aria-label=td_string!(i18n, caseload.filter_label).to_string()>
             {query.therapist.map(|t| view! { <input type="hidden" name="therapist" value=t.to_string()/> })}
@@ -175,6 +187,16 @@ fn CaseloadFilter(query: CaseloadQuery) -> impl IntoView {
                     {programmes.into_iter().map(|(id, title)| {
                         let selected = id == chosen_programme;
                         view! { <option value=id selected=selected>{title}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="step">{td_string!(i18n, caseload.step).to_string()}</label>
+                <select id="step" name="step">
+                    <option value="">{td_string!(i18n, caseload.all).to_string()}</option>
+                    {steps.into_iter().map(|(key, name)| {
+                        let selected = key == chosen_step;
+                        view! { <option value=key selected=selected>{name}</option> }
                     }).collect_view()}
                 </select>
             </div>
@@ -242,6 +264,11 @@ fn CaseloadTable(rows: Vec<CaseloadRow>, viewer_id: i64) -> impl IntoView {
                     view! { {p.title.get(lang).to_string()}<br/><span class="hint">{place}</span> }
                 });
                 let mut waiting = Vec::new();
+                for f in r.flags.iter().filter(|f| f.kind != "overdue_guidance") {
+                    let class = if f.urgency == "urgent" { "badge risk" } else { "badge" };
+                    let text = format!("{}: {}", crate::pages::escalation::urgency_text(&f.urgency), crate::pages::escalation::flag_kind_text(&f.kind));
+                    waiting.push(view! { <li><a href=format!("/patients/{}#flag-{}", r.patient_id, f.id)><span class=class>{text}</span></a></li> }.into_any());
+                }
                 if r.overdue {
                     waiting.push(view! { <li><span class="badge risk">{priority_text(Priority::Overdue)}</span></li> }.into_any());
                 }

@@ -28,6 +28,8 @@ use crate::{
 pub fn section_nav() -> impl IntoView {
     let i18n = locale();
     let links = [
+        ("flags", td_string!(i18n, flags.title)),
+        ("step", td_string!(i18n, ladder.title)),
         ("waiting", td_string!(i18n, record.waiting)),
         ("messages", td_string!(i18n, messages.title)),
         ("programmes-heading", td_string!(i18n, programme.programmes)),

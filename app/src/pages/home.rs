@@ -96,9 +96,11 @@ async fn patient_home(viewer: &Viewer, questionnaires: bool) -> Result<impl Into
             <p><a class="button" href="/questionnaires">{td_string!(i18n, measures.start_answering).to_string()}</a></p>
         </section>
     });
+    let step = crate::pages::escalation::patient_step(viewer).await?;
     Ok(view! {
         <p>{td_string!(i18n, home.patient_intro).to_string()}</p>
         {questionnaires}
+        {step}
         {messages}
         {programmes}
         <p><a href="/progress">{td_string!(i18n, measures.see_progress).to_string()}</a></p>
@@ -141,5 +143,6 @@ async fn staff_home(viewer: &Viewer, query: CaseloadQuery, flash: &Flash) -> Res
             </section>
         }
     });
-    Ok(view! { {work} {team} {admin} })
+    let flags = crate::pages::escalation::team_flags(viewer).await?;
+    Ok(view! { {flags} {work} {team} {admin} })
 }

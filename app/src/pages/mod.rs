@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod caseload;
+pub mod escalation;
 pub mod guidance;
 pub mod home;
 pub mod measurement;

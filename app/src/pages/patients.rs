@@ -99,6 +99,7 @@ pub fn PatientPage() -> impl IntoView {
             crate::pages::programmes::patient_programmes(&access, own_patient, &flash).await?
         };
         let measures = crate::pages::measurement::patient_measures(&access).await?;
+        let flags = crate::pages::escalation::flags_and_step(&access, &flash).await?;
         let top = guidance::waiting_and_messages(&access, &flash).await?;
         let rest = guidance::record_sections(&access, &flash, correcting).await?;
         let none = td_string!(i18n, patients.none).to_string();
@@ -115,6 +116,7 @@ pub fn PatientPage() -> impl IntoView {
                 <dd>{if p.therapists.is_empty() { none } else { p.therapists }}</dd>
                 <dt>{td_string!(i18n, patients.since).to_string()}</dt><dd>{date(p.created_at)}</dd>
             </dl>
+            {flags}
             {top}
             {programmes}
             {measures}

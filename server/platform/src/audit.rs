@@ -28,6 +28,9 @@ pub enum Action {
     SetCover,
     CancelCover,
     ReassignTherapist,
+    CloseFlag,
+    ChangeStep,
+    ViewHandover,
 }
 
 impl Action {
@@ -50,6 +53,9 @@ impl Action {
             Action::SetCover => "set_cover",
             Action::CancelCover => "cancel_cover",
             Action::ReassignTherapist => "reassign_therapist",
+            Action::CloseFlag => "close_flag",
+            Action::ChangeStep => "change_step",
+            Action::ViewHandover => "view_handover",
         }
     }
 }

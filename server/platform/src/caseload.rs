@@ -6,7 +6,10 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyPool, FromRow};
-use stegvis_content::calendar;
+use stegvis_content::{
+    calendar,
+    flags::{Kind, Urgency},
+};
 
 use crate::{
     access::Viewer,
@@ -23,11 +26,15 @@ pub const REPLY_WORKING_DAYS: u32 = 2;
 /// A patient in a programme who has done nothing for this long is inactive.
 pub const INACTIVE_DAYS: i64 = 7;
 
-/// What needs doing first, most urgent first. (Open urgent flags come before all of these once
-/// escalation flags exist.)
+/// What needs doing first, most urgent first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
+    /// An open urgent flag (a risk answer).
+    UrgentFlag,
+    /// Another open flag about the patient (overdue guidance is the team lead's, and shows as
+    /// [`Priority::Overdue`] here).
+    Flag,
     /// Homework or a message unanswered past the reply time.
     Overdue,
     NewHomework,
@@ -37,10 +44,12 @@ pub enum Priority {
 }
 
 impl Priority {
-    pub const ALL: [Priority; 5] = [Priority::Overdue, Priority::NewHomework, Priority::NewMessage, Priority::Inactive, Priority::Rest];
+    pub const ALL: [Priority; 7] = [Priority::UrgentFlag, Priority::Flag, Priority::Overdue, Priority::NewHomework, Priority::NewMessage, Priority::Inactive, Priority::Rest];
 
     pub fn as_str(self) -> &'static str {
         match self {
+            Priority::UrgentFlag => "urgent_flag",
+            Priority::Flag => "flag",
             Priority::Overdue => "overdue",
             Priority::NewHomework => "new_homework",
             Priority::NewMessage => "new_message",
@@ -60,6 +69,16 @@ pub struct LatestScore {
     pub instrument_id: String,
     pub previous: Option<i64>,
     pub latest: i64,
+}
+
+/// An open flag on a caseload row.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, FromRow)]
+pub struct OpenFlag {
+    pub patient_id: i64,
+    pub id: i64,
+    pub kind: String,
+    pub urgency: String,
+    pub raised_at: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,6 +103,10 @@ pub struct CaseloadRow {
     pub inactive: bool,
     pub priority: Priority,
     pub minutes_this_week: i64,
+    /// Open flags, most urgent first.
+    pub flags: Vec<OpenFlag>,
+    /// The step of the ladder the patient is on (none before assessment).
+    pub step: Option<String>,
 }
 
 /// Whose patients: one therapist's (with those of colleagues they cover for), everyone's, or
@@ -124,6 +147,7 @@ pub struct Filter {
     pub search: String,
     pub programme: Option<String>,
     pub priority: Option<Priority>,
+    pub step: Option<String>,
 }
 
 impl Filter {
@@ -132,6 +156,7 @@ impl Filter {
         (search.is_empty() || row.name.to_lowercase().contains(&search))
             && self.programme.as_ref().is_none_or(|p| row.programme_id.as_ref() == Some(p))
             && self.priority.is_none_or(|p| row.priority == p)
+            && self.step.as_ref().is_none_or(|s| row.step.as_ref() == Some(s))
     }
 }
 
@@ -149,6 +174,7 @@ struct PatientRow {
     start_date: Option<String>,
     end_date: Option<String>,
     ended_at: Option<i64>,
+    step: Option<String>,
 }
 
 #[derive(FromRow)]
@@ -178,15 +204,15 @@ macro_rules! scoped {
     }};
 }
 
-/// The patients in `scope`, most urgent first, unfiltered. Four queries whatever their number.
+/// The patients in `scope`, most urgent first, unfiltered. Five queries whatever their number.
 pub async fn rows(pool: &AnyPool, organisation_id: i64, scope: &Scope) -> Result<Vec<CaseloadRow>> {
     let filter = scope.filter();
     let patients = scoped!(
         PatientRow,
         format!(
             "SELECT x.patient_id, x.name, x.last_active_at, x.therapists, x.therapist_ids,
-                    e.id AS enrolment_id, e.programme_version_id, v.programme_id, e.guided, e.start_date, e.end_date, e.ended_at
-               FROM (SELECT p.id AS patient_id, u.display_name AS name, p.last_active_at,
+                    e.id AS enrolment_id, e.programme_version_id, v.programme_id, e.guided, e.start_date, e.end_date, e.ended_at, x.step
+               FROM (SELECT p.id AS patient_id, u.display_name AS name, p.last_active_at, p.step,
                             (SELECT STRING_AGG(t.display_name, ', ') FROM assignments a2 JOIN users t ON t.id = a2.therapist_id WHERE a2.patient_id = p.id) AS therapists,
                             (SELECT STRING_AGG(CAST(a3.therapist_id AS TEXT), ',') FROM assignments a3 WHERE a3.patient_id = p.id) AS therapist_ids,
                             (SELECT e2.id FROM enrolments e2 WHERE e2.patient_id = p.id
@@ -236,14 +262,25 @@ pub async fn rows(pool: &AnyPool, organisation_id: i64, scope: &Scope) -> Result
         organisation_id,
         scope
     );
+    let flags = scoped!(
+        OpenFlag,
+        format!(
+            "SELECT f.patient_id, f.id, f.kind, f.urgency, f.raised_at FROM flags f JOIN patients p ON p.id = f.patient_id
+              WHERE p.organisation_id = $1 {filter} AND f.closed_at IS NULL
+              ORDER BY CASE f.urgency WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 ELSE 2 END, f.raised_at"
+        ),
+        pool,
+        organisation_id,
+        scope
+    );
     let minutes = match scope {
         Scope::Therapists(ids) => time_spent::this_week(pool, ids[0]).await?,
         Scope::Organisation | Scope::Patient(_) => Default::default(),
     };
-    Ok(assemble(patients, waiting, scores, &minutes, now()))
+    Ok(assemble(patients, waiting, scores, flags, &minutes, now()))
 }
 
-fn assemble(patients: Vec<PatientRow>, waiting: Vec<WaitingRow>, scores: Vec<ScoreRow>, minutes: &std::collections::BTreeMap<i64, i64>, at: i64) -> Vec<CaseloadRow> {
+fn assemble(patients: Vec<PatientRow>, waiting: Vec<WaitingRow>, scores: Vec<ScoreRow>, flags: Vec<OpenFlag>, minutes: &std::collections::BTreeMap<i64, i64>, at: i64) -> Vec<CaseloadRow> {
     let mut latest: HashMap<i64, Vec<LatestScore>> = HashMap::new();
     for s in scores {
         let list = latest.entry(s.patient_id).or_default();
@@ -258,6 +295,10 @@ fn assemble(patients: Vec<PatientRow>, waiting: Vec<WaitingRow>, scores: Vec<Sco
     let mut waits: HashMap<(i64, &str), (i64, i64)> = HashMap::new();
     for w in &waiting {
         waits.insert((w.patient_id, if w.kind == "homework" { "homework" } else { "message" }), (w.waiting, w.since));
+    }
+    let mut open: HashMap<i64, Vec<OpenFlag>> = HashMap::new();
+    for f in flags {
+        open.entry(f.patient_id).or_default().push(f);
     }
     let today = dates::oslo_date(at);
     let today_text = dates::format(today);
@@ -282,7 +323,13 @@ fn assemble(patients: Vec<PatientRow>, waiting: Vec<WaitingRow>, scores: Vec<Sco
                 p.last_active_at.unwrap_or(start).max(start)
             });
             let inactive = active_since.is_some_and(|since| at - since >= INACTIVE_DAYS * 24 * 60 * 60);
-            let priority = if overdue {
+            let flags = open.remove(&p.patient_id).unwrap_or_default();
+            let own_flag = |f: &&OpenFlag| f.kind != Kind::OverdueGuidance.key();
+            let priority = if flags.iter().filter(own_flag).any(|f| f.urgency == Urgency::Urgent.key()) {
+                Priority::UrgentFlag
+            } else if flags.iter().any(|f| own_flag(&f)) {
+                Priority::Flag
+            } else if overdue {
                 Priority::Overdue
             } else if homework_waiting > 0 {
                 Priority::NewHomework
@@ -312,11 +359,14 @@ fn assemble(patients: Vec<PatientRow>, waiting: Vec<WaitingRow>, scores: Vec<Sco
                 inactive,
                 priority,
                 minutes_this_week: minutes.get(&p.patient_id).copied().unwrap_or(0),
+                flags,
+                step: p.step,
             }
         })
         .collect();
     rows.sort_by(|a, b| {
         let waited = |r: &CaseloadRow| match r.priority {
+            Priority::UrgentFlag | Priority::Flag => r.flags.iter().map(|f| f.raised_at).min().unwrap_or(0),
             Priority::Overdue | Priority::NewHomework | Priority::NewMessage => [r.homework_since, r.messages_since].into_iter().flatten().min().unwrap_or(i64::MAX),
             Priority::Inactive => r.last_active_at.unwrap_or(0),
             Priority::Rest => 0,
@@ -367,6 +417,8 @@ pub struct TeamLine {
     pub homework: usize,
     pub messages: usize,
     pub inactive: usize,
+    /// Patients with an open flag.
+    pub flagged: usize,
 }
 
 /// The team lead's view of every therapist's caseload (no names of patients).
@@ -394,6 +446,7 @@ pub async fn team(pool: &AnyPool, viewer: &Viewer, request_id: &str) -> Result<V
                 homework: count(|r| r.homework_waiting > 0),
                 messages: count(|r| r.messages_waiting > 0),
                 inactive: count(|r| r.inactive),
+                flagged: count(|r| !r.flags.is_empty()),
             }
         })
         .collect())

@@ -59,24 +59,34 @@ pub async fn write_note(pool: &AnyPool, access: &PatientAccess, written_on: &str
             return Err(Error::invalid("form", "note_already_corrected"));
         }
     }
-    // The unique `replaces_id` stops two corrections of one version racing each other.
-    let id: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO journal_notes (patient_id, replaces_id, written_on, kind, body, author_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (replaces_id) DO NOTHING RETURNING id",
-    )
-    .bind(access.patient_id)
-    .bind(replaces)
-    .bind(written_on)
-    .bind(kind)
-    .bind(body)
-    .bind(access.actor_user_id)
-    .bind(now())
-    .fetch_optional(&mut *tx)
-    .await?;
+    let id = insert(&mut tx, access.patient_id, replaces, &written_on, kind, body, access.actor_user_id).await?;
     let id = id.ok_or_else(|| Error::invalid("form", "note_already_corrected"))?;
     audit::record(&mut tx, access, Action::WriteNote, request_id).await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// Writes a new note (not a correction) in the caller's transaction: a decision on a flag.
+pub(crate) async fn insert_note(conn: &mut sqlx::AnyConnection, patient_id: i64, written_on: &str, kind: &str, body: &str, author_id: i64) -> Result<i64> {
+    insert(conn, patient_id, None, written_on, kind, body, author_id).await?.ok_or_else(|| Error::Internal("a new note conflicted".into()))
+}
+
+/// Inserts a version; `None` when `replaces` has been corrected already.
+async fn insert(conn: &mut sqlx::AnyConnection, patient_id: i64, replaces: Option<i64>, written_on: &str, kind: &str, body: &str, author_id: i64) -> Result<Option<i64>> {
+    // The unique `replaces_id` stops two corrections of one version racing each other.
+    Ok(sqlx::query_scalar(
+        "INSERT INTO journal_notes (patient_id, replaces_id, written_on, kind, body, author_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (replaces_id) DO NOTHING RETURNING id",
+    )
+    .bind(patient_id)
+    .bind(replaces)
+    .bind(written_on)
+    .bind(kind)
+    .bind(body)
+    .bind(author_id)
+    .bind(now())
+    .fetch_optional(conn)
+    .await?)
 }
 
 /// The patient's notes, newest first, each with its earlier versions. Callers have checked access.

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::{AnyPool, FromRow};
 use stegvis_content::{
     fhir,
+    flags::Kind,
     instruments::{self, pack, Instrument, InstrumentText},
     outcomes::{self, Outcome, Series},
     schedule::{self, Occasion, When},
@@ -21,6 +22,8 @@ use crate::{
     content::Content,
     dates,
     enrolments::{self, Enrolment},
+    flags,
+    notify::Notifier,
     now, Error, FieldError, Result,
 };
 
@@ -325,16 +328,25 @@ impl Response {
 
 const RESPONSE_COLUMNS: &str = "r.id, r.questionnaire_id, r.revision, r.corrects, r.answers, r.total, r.submitted_at, q.enrolment_id, q.instrument_id, q.occasion, q.due_on, q.closes_on";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Submitted {
-    New(i64),
+    /// Stored, with the flags it raised (in the same transaction).
+    New(i64, Vec<Kind>),
     /// The same submit again (a double click, a retried request): nothing changed.
     Already(i64),
 }
 
+impl Submitted {
+    /// A risk answer: the patient is shown crisis information at once.
+    pub fn is_risk(&self) -> bool {
+        matches!(self, Submitted::New(_, kinds) if kinds.contains(&Kind::Risk))
+    }
+}
+
 /// Stores a complete questionnaire. `corrects` names the response being corrected (the
-/// patient's latest for the same questionnaire); the answers of the old one stay.
-pub async fn submit(pool: &AnyPool, questionnaire: &Questionnaire, answers: &[Option<u8>], corrects: Option<&Response>) -> Result<Submitted> {
+/// patient's latest for the same questionnaire); the answers of the old one stay. The flags the
+/// answers raise are created in the same transaction: no stored risk answer is without its flag.
+pub async fn submit(pool: &AnyPool, notifier: &Notifier, questionnaire: &Questionnaire, answers: &[Option<u8>], corrects: Option<&Response>) -> Result<Submitted> {
     let instrument = questionnaire.instrument()?;
     let score = instrument.score(answers).map_err(|_| Error::invalid("form", "incomplete"))?;
     let latest = latest_of(pool, questionnaire.id).await?;
@@ -347,6 +359,8 @@ pub async fn submit(pool: &AnyPool, questionnaire: &Questionnaire, answers: &[Op
         (Some(_), Some(r)) => return Ok(Submitted::Already(r.id)),
         (Some(_), None) => return Err(Error::NotFound),
     };
+    let at = now();
+    let mut tx = pool.begin().await?;
     let inserted = sqlx::query_scalar::<_, i64>(
         "INSERT INTO responses (questionnaire_id, revision, corrects, answers, total, submitted_at)
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (questionnaire_id, revision) DO NOTHING RETURNING id",
@@ -356,13 +370,17 @@ pub async fn submit(pool: &AnyPool, questionnaire: &Questionnaire, answers: &[Op
     .bind(corrects.map(|r| r.id))
     .bind(serde_json::to_string(answers).expect("answers serialise"))
     .bind(i64::from(score.total))
-    .bind(now())
-    .fetch_optional(pool)
+    .bind(at)
+    .fetch_optional(&mut *tx)
     .await?;
-    match inserted {
-        Some(id) => Ok(Submitted::New(id)),
-        None => Ok(Submitted::Already(latest_of(pool, questionnaire.id).await?.map(|r| r.id).ok_or(Error::NotFound)?)),
-    }
+    let Some(id) = inserted else {
+        tx.rollback().await?;
+        return Ok(Submitted::Already(latest_of(pool, questionnaire.id).await?.map(|r| r.id).ok_or(Error::NotFound)?));
+    };
+    let patient_id: i64 = sqlx::query_scalar("SELECT patient_id FROM enrolments WHERE id = $1").bind(questionnaire.enrolment_id).fetch_one(&mut *tx).await?;
+    let kinds = flags::on_response(&mut tx, notifier, patient_id, questionnaire.enrolment_id, instrument, answers, Some(score.total), id, at).await?;
+    tx.commit().await?;
+    Ok(Submitted::New(id, kinds))
 }
 
 async fn latest_of(pool: &AnyPool, questionnaire_id: i64) -> Result<Option<Response>> {

@@ -19,12 +19,15 @@ pub enum Notice {
     // To staff.
     NewHomework,
     NewMessage,
+    HelpRequest,
     UrgentFlag,
+    /// An urgent flag nobody acknowledged in time (to the team lead).
+    UnacknowledgedFlag,
 }
 
 impl Notice {
     pub const FOR_PATIENTS: [Notice; 5] = [Notice::Feedback, Notice::Message, Notice::ModuleOpened, Notice::QuestionnaireDue, Notice::Reminder];
-    pub const FOR_STAFF: [Notice; 3] = [Notice::NewHomework, Notice::NewMessage, Notice::UrgentFlag];
+    pub const FOR_STAFF: [Notice; 5] = [Notice::NewHomework, Notice::NewMessage, Notice::HelpRequest, Notice::UrgentFlag, Notice::UnacknowledgedFlag];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -35,13 +38,15 @@ impl Notice {
             Notice::Reminder => "reminder",
             Notice::NewHomework => "new_homework",
             Notice::NewMessage => "new_message",
+            Notice::HelpRequest => "help_request",
             Notice::UrgentFlag => "urgent_flag",
+            Notice::UnacknowledgedFlag => "unacknowledged_flag",
         }
     }
 
     /// Staff cannot switch off being told about an urgent flag.
     pub fn can_switch_off(self) -> bool {
-        self != Notice::UrgentFlag
+        !matches!(self, Notice::UrgentFlag | Notice::UnacknowledgedFlag)
     }
 }
 
