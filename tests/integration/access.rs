@@ -83,6 +83,9 @@ const PAGES: &[(&str, [Outcome; 7])] = &[
     ("/patients/{id}/responses/{response}", [ToLogin, NotFound, Shown, Forbidden, Shown, Forbidden, NotFound]),
     // The patient's own messages; staff read and write them on the patient's record.
     ("/messages", [ToLogin, Shown, NotFound, NotFound, NotFound, NotFound, NotFound]),
+    // The help page is the patient's; a handover summary is the record's.
+    ("/help", [ToLogin, Shown, NotFound, NotFound, NotFound, NotFound, NotFound]),
+    ("/patients/{id}/handovers/{change}", [ToLogin, NotFound, Shown, Forbidden, Shown, Forbidden, NotFound]),
 ];
 
 /// Server functions: the form posted and one outcome per actor.
@@ -189,6 +192,21 @@ fn server_functions(ids: &Ids) -> Vec<(&'static str, Vec<(&'static str, String)>
         ("/api/cover-cancel", vec![("id", ids.cover.to_string())], [ToLogin, NotFound, NotFound, Redirected, NotFound, Forbidden, NotFound]),
         ("/api/notifications", vec![("notify~message", s("1"))], [ToLogin, Redirected, Redirected, Redirected, Redirected, Redirected, Redirected]),
         ("/api/retry-mail", vec![("id", s("999999"))], [ToLogin, NotFound, Forbidden, Forbidden, Forbidden, NotFound, NotFound]),
+        // Escalation: the patient asks for help; staff who may see the patient decide on a flag
+        // (the first to do so closes it, the others are told it is closed) and set the step.
+        ("/api/help", vec![("message", s("Hjelp")), ("client_key", s("access-table-help-0001"))], [ToLogin, Redirected, NotFound, NotFound, NotFound, NotFound, NotFound]),
+        (
+            "/api/flag",
+            vec![("patient_id", ids.patient.to_string()), ("flag_id", ids.flag.to_string()), ("decision", s("contact_patient")), ("note", s("Ringer i dag."))],
+            [ToLogin, NotFound, Redirected, Forbidden, Redirected, Forbidden, NotFound],
+        ),
+        (
+            "/api/step",
+            vec![("patient_id", ids.patient.to_string()), ("to_step", s("consultations")), ("step_note", s("Ny vurdering."))],
+            [ToLogin, NotFound, Redirected, Forbidden, Redirected, Forbidden, NotFound],
+        ),
+        ("/api/ladder", vec![], [ToLogin, NotFound, Forbidden, Forbidden, Forbidden, Redirected, Redirected]),
+        ("/api/flag-rules", vec![("flag.inactivity.days", s("14"))], [ToLogin, NotFound, Forbidden, Forbidden, Forbidden, Redirected, Redirected]),
     ]
 }
 
@@ -209,6 +227,9 @@ struct Ids {
     /// The patient's first questionnaire (answered) and its answers.
     questionnaire: i64,
     response: i64,
+    /// The patient's open flag (their request for more help) and their step change.
+    flag: i64,
+    step_change: i64,
     today: String,
     next_month: String,
 }
@@ -241,6 +262,8 @@ async fn every_route_and_function_for_every_role(backend: Backend) {
         response: server
             .id_of(&format!("SELECT MIN(r.id) FROM responses r JOIN questionnaires q ON q.id = r.questionnaire_id WHERE q.enrolment_id = ({ENROLMENT_OF})"), "pasient@stegvis.demo")
             .await,
+        flag: server.id_of("SELECT MIN(f.id) FROM flags f JOIN patients p ON p.id = f.patient_id JOIN users u ON u.id = p.user_id WHERE u.email = $1 AND f.closed_at IS NULL", "pasient@stegvis.demo").await,
+        step_change: server.id_of("SELECT MIN(s.id) FROM step_changes s JOIN patients p ON p.id = s.patient_id JOIN users u ON u.id = p.user_id WHERE u.email = $1", "pasient@stegvis.demo").await,
         today: stegvis_platform::dates::format(stegvis_platform::dates::today()),
         next_month: stegvis_platform::dates::format(stegvis_platform::dates::add_days(stegvis_platform::dates::today(), 30)),
     };
@@ -263,7 +286,7 @@ async fn every_route_and_function_for_every_role(backend: Backend) {
     for (i, actor) in ACTORS.into_iter().enumerate() {
         let b = as_actor(&server, actor).await;
         for (path, expected) in PAGES {
-            let url = path.replace("/questionnaires/{id}", &format!("/questionnaires/{}", ids.questionnaire)).replace("{response}", &ids.response.to_string());
+            let url = path.replace("/questionnaires/{id}", &format!("/questionnaires/{}", ids.questionnaire)).replace("{response}", &ids.response.to_string()).replace("{change}", &ids.step_change.to_string());
             let url = url.replace("{id}", &ids.patient.to_string()).replace("{enrolment}", &ids.enrolment.to_string()).replace("{module}", "1");
             let got = outcome(&b.get(&url).await);
             if got != expected[i] {

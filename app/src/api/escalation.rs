@@ -8,7 +8,7 @@ use stegvis_content::{
     ladder::{Step, StepKind},
     Text,
 };
-use stegvis_platform::{flags, steps, Error};
+use stegvis_platform::{flags, org::Role, steps, Error};
 
 use super::{guidance::patient_section, redirect_with_notice, respond};
 use crate::context::{request_id, require_viewer, services};
@@ -69,6 +69,7 @@ pub async fn save_ladder(#[server(flatten)] form: BTreeMap<String, String>) -> R
     let back = "/admin#ladder";
     let outcome = async {
         let viewer = require_viewer()?;
+        viewer.require(&[Role::OrgAdmin])?;
         let get = |n: usize, field: &str| form.get(&format!("step.{n}.{field}")).map(|v| v.trim().to_string()).unwrap_or_default();
         let mut ladder = Vec::new();
         for n in 0.. {

@@ -271,7 +271,9 @@ pub struct HandoverMeasure {
     pub points: Vec<(String, String, u16)>,
 }
 
-async fn build_handover(conn: &mut AnyConnection, pool: &AnyPool, content: &Content, access: &PatientAccess, head: HandoverHead) -> Result<Handover> {
+/// The handover summary as the record stands (committed data, and the flags as `conn` sees
+/// them). Used by a step change; the demo seed uses it to write a backdated history.
+pub async fn build_handover(conn: &mut AnyConnection, pool: &AnyPool, content: &Content, access: &PatientAccess, head: HandoverHead) -> Result<Handover> {
     let patient_name: String = sqlx::query_scalar("SELECT u.display_name FROM patients p JOIN users u ON u.id = p.user_id WHERE p.id = $1")
         .bind(access.patient_id)
         .fetch_one(&mut *conn)

@@ -1,6 +1,7 @@
 //! The demo organisations: a municipal RPH team a few months in, and a DPS clinic, so that
 //! every screen can be judged as its users would see it. Fictional people only.
 
+mod escalation;
 mod guidance;
 mod homework;
 
@@ -137,6 +138,7 @@ pub async fn demo(db: &Db, content: &Content, public_origin: &str) -> Result<boo
     }
     guidance::write(&mut tx).await?;
     tx.commit().await?;
+    escalation::write(pool, content).await?;
     // An invitation still waiting to be accepted.
     let admin = accounts::user_by_email(pool, "admin@stegvis.demo").await?.ok_or(Error::NotFound)?;
     let invite = NewInvitation {
