@@ -36,22 +36,30 @@ async fn the_caseload_puts_the_most_urgent_first(backend: Backend) {
     let (status, page) = maria.text("/").await;
     assert_eq!(status, 200);
     let list = caseload(&page);
-    // Jonas's homework is past two working days; Kari (yesterday) and Lise (this morning) wrote;
-    // Ali and Emma started today with nothing waiting.
-    let at = order_of(list, &["Jonas Lie", "Kari Nordmann", "Lise Berge", "Ali Rahimi", "Emma Solberg"]);
+    // Kari asked for more help last night (an open flag: first); Jonas's homework is past two
+    // working days; Lise wrote this morning; Ali and Emma started today with nothing waiting.
+    let at = order_of(list, &["Kari Nordmann", "Jonas Lie", "Lise Berge", "Ali Rahimi", "Emma Solberg"]);
     assert!(at.windows(2).all(|w| w[0] < w[1]), "caseload order: {at:?}");
     // Sara and Henrik handed in homework yesterday: after the overdue, before the messages.
     for name in ["Sara Lunde", "Henrik Moen"] {
         let here = list.find(name).unwrap();
-        assert!(at[0] < here && here < at[1], "{name} comes between Jonas and Kari");
+        assert!(at[1] < here && here < at[2], "{name} comes between Jonas and Lise");
     }
-    let jonas_row = &list[at[0]..list.find("Sara Lunde").unwrap().min(list.find("Henrik Moen").unwrap())];
+    let kari_row = &list[at[0]..at[1]];
+    assert!(kari_row.contains("Høy: Ber om mer hjelp"), "Kari's row names her flag");
+    let jonas_row = &list[at[1]..list.find("Sara Lunde").unwrap().min(list.find("Henrik Moen").unwrap())];
     assert!(jonas_row.contains("Svar på overtid") && jonas_row.contains("PHQ-9"), "Jonas's row says why and shows scores");
     assert!(!list.contains("Nils Aas"), "only this organisation's patients");
-    // Filters: what is waiting, a name, a programme.
+    // Filters: what is waiting, a step, a name, a programme.
+    let (_, page) = maria.text("/?status=flag").await;
+    let list = caseload(&page);
+    assert!(list.contains("Kari Nordmann") && !list.contains("Jonas Lie"));
     let (_, page) = maria.text("/?status=new_message").await;
     let list = caseload(&page);
-    assert!(list.contains("Kari Nordmann") && list.contains("Lise Berge") && !list.contains("Jonas Lie") && !list.contains("Emma Solberg"));
+    assert!(list.contains("Lise Berge") && !list.contains("Kari Nordmann") && !list.contains("Jonas Lie") && !list.contains("Emma Solberg"));
+    let (_, page) = maria.text("/?step=consultations").await;
+    let list = caseload(&page);
+    assert!(list.contains("Jonas Lie") && !list.contains("Kari Nordmann"), "Jonas was stepped up to consultations");
     let (_, page) = maria.text("/?q=kari").await;
     assert!(caseload(&page).contains("Kari Nordmann") && !caseload(&page).contains("Jonas Lie"));
     let (_, page) = maria.text("/?programme=depression").await;

@@ -150,7 +150,7 @@ async fn guides_today(conn: &mut AnyConnection, patient_id: i64, at: i64) -> Res
         "SELECT a.therapist_id FROM assignments a WHERE a.patient_id = $1
          UNION
          SELECT c.cover_id FROM covers c JOIN assignments a ON a.therapist_id = c.absent_id
-          WHERE a.patient_id = $1 AND c.cancelled_at IS NULL AND c.starts_on <= $2 AND c.ends_on >= $2",
+          WHERE a.patient_id = $1 AND c.cancelled_at IS NULL AND c.starts_on <= $2 AND c.ends_on >= $2 AND c.organisation_id = (SELECT organisation_id FROM patients WHERE id = $1)",
     )
     .bind(patient_id)
     .bind(dates::format(dates::oslo_date(at)))

@@ -158,9 +158,30 @@ on_both_databases!(
     closing_a_flag_needs_a_decision_and_a_note,
     decisions_move_the_patient_with_a_handover,
     help_request_once_per_form,
+    urgent_mail_only_to_covers_in_the_patients_organisation,
     caseload_puts_urgent_flags_first,
     ladder_per_organisation,
 );
+
+/// Known bug, see `two_clinicians_close_at_once`: ignored until `flags::close` checks that its
+/// UPDATE closed the flag (and takes the write lock first on SQLite).
+mod two_clinicians_close_at_once {
+    const BUG: &str = "flags::close ignores a lost race: PostgreSQL records both decisions, SQLite fails with 'database is locked'";
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    #[ignore = "known bug: flags::close ignores a lost race (two decisions on PostgreSQL, 'database is locked' on SQLite)"]
+    async fn sqlite() {
+        eprintln!("{BUG}");
+        super::on(super::Backend::Sqlite, super::two_clinicians_close_at_once).await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    #[ignore = "known bug: flags::close ignores a lost race (two decisions on PostgreSQL, 'database is locked' on SQLite)"]
+    async fn postgres() {
+        eprintln!("{BUG}");
+        super::on(super::Backend::Postgres, super::two_clinicians_close_at_once).await
+    }
+}
 
 // ----- the world a scenario stands on ---------------------------------------------------------
 
@@ -738,13 +759,20 @@ async fn escalation_over_three_years(url: String) {
         }
         tx.commit().await.unwrap();
         assert_eq!(w.sweep(escalates - 1).await, Swept::default(), "a second early: nothing escalates ({raises:?})");
-        assert_eq!(count(pool, "SELECT COUNT(*) FROM flags WHERE escalated_at IS NOT NULL", &[]).await, all_ids.len() as i64);
         assert_eq!(w.sweep(*escalates).await, Swept { raised: 0, escalated: ids.len() }, "on time: each escalates ({raises:?})");
-        assert_eq!(count(pool, "SELECT COUNT(*) FROM flags WHERE escalated_at = $1", &[*escalates]).await, ids.len() as i64);
         let (a, b) = tokio::join!(flag_sweep::run(pool, &w.notifier, *escalates), flag_sweep::run(&instance.pool, &w.notifier, *escalates));
         assert_eq!((a.unwrap(), b.unwrap()), (Swept::default(), Swept::default()), "again, on two instances: nothing more");
-        all_ids.extend(ids);
-        assert_eq!(count(pool, "SELECT COUNT(*) FROM flags WHERE escalated_at IS NOT NULL", &[]).await, all_ids.len() as i64);
+        all_ids.extend(ids.iter().copied());
+        // What is stored: this group escalated exactly at its moment (not a second early), and
+        // no flag anywhere escalated out of turn.
+        let (now_escalated, ever_escalated): (i64, i64) = sqlx::query_as(
+            "SELECT COALESCE(SUM(CASE WHEN escalated_at = $1 THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN escalated_at IS NOT NULL THEN 1 ELSE 0 END), 0) FROM flags",
+        )
+        .bind(*escalates)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        assert_eq!((now_escalated, ever_escalated), (ids.len() as i64, all_ids.len() as i64), "{raises:?}");
     }
 
     let stored: Vec<(Option<i64>, Option<String>)> = sqlx::query_as("SELECT user_id, once_key FROM outbox WHERE kind = 'unacknowledged_flag'").fetch_all(pool).await.unwrap();
@@ -874,16 +902,21 @@ async fn overdue_guidance_after_working_days(url: String) {
     assert_eq!(w.sweep(oslo(2026, 2, 11, 0, 0, 1)).await.raised, 2, "Wednesday 00:00");
     assert_eq!(reasons(&w, friday, Kind::OverdueGuidance).await, vec!["message".to_string(), "submission".to_string()]);
     assert_eq!(w.sweep(oslo(2026, 2, 11, 0, 0, 1)).await.raised, 0, "again");
-    assert_eq!(w.sweep(oslo(2026, 2, 20, 12, 0, 1)).await.raised, 0, "a week later");
+    assert_eq!(w.sweep(oslo(2026, 2, 13, 12, 0, 1)).await.raised, 0, "two days later (before the programme's 14 quiet days)");
     assert_eq!(reasons(&w, friday, Kind::OverdueGuidance).await.len(), 2);
     assert!(reasons(&w, answered, Kind::OverdueGuidance).await.is_empty(), "an answered message is not waiting");
     let flag = &w.flags_of(friday, Kind::OverdueGuidance).await[0];
     assert_eq!(flag.urgency, "normal");
 
-    assert_eq!(w.sweep(oslo(2026, 4, 8, 23, 59, 2)).await.raised, 0, "Wednesday after Easter, 23:59");
-    assert!(reasons(&w, easter, Kind::OverdueGuidance).await.is_empty());
-    assert_eq!(w.sweep(oslo(2026, 4, 9, 0, 0, 2)).await.raised, 1, "Thursday after Easter, 00:00");
-    assert_eq!(reasons(&w, easter, Kind::OverdueGuidance).await, vec!["message".to_string()]);
+    // (Frida's programme still runs in April and she has been quiet: the sweeps also raise her
+    // inactivity flag, so these count the overdue flags themselves.)
+    w.sweep(oslo(2026, 4, 8, 23, 59, 2)).await;
+    assert!(reasons(&w, easter, Kind::OverdueGuidance).await.is_empty(), "Wednesday after Easter, 23:59");
+    w.sweep(oslo(2026, 4, 9, 0, 0, 2)).await;
+    assert_eq!(reasons(&w, easter, Kind::OverdueGuidance).await, vec!["message".to_string()], "Thursday after Easter, 00:00");
+    w.sweep(oslo(2026, 4, 9, 0, 0, 2)).await;
+    assert_eq!(reasons(&w, easter, Kind::OverdueGuidance).await.len(), 1, "once");
+    assert_eq!(reasons(&w, friday, Kind::OverdueGuidance).await.len(), 2, "Frida's stay two");
     assert!(reasons(&w, answered, Kind::OverdueGuidance).await.is_empty());
     assert_eq!(outbox(pool).await.len(), 0, "not urgent: nobody is mailed");
 }
@@ -1194,6 +1227,76 @@ async fn decisions_move_the_patient_with_a_handover(url: String) {
     assert_eq!(steps::history(pool, patient).await.unwrap().len(), 3);
 }
 
+/// Two clinicians (on two instances) close the same flag at the same moment, with different
+/// decisions: one wins, the other is told it was closed already, and the record holds one
+/// decision, one journal note and one audit row per flag.
+async fn two_clinicians_close_at_once(url: String) {
+    let w = World::new(&url).await;
+    let pool = w.pool();
+    let content = Arc::new(w.content().await);
+    let (user, patient) = w.patient("Dobbel Lukking").await;
+    let colleague = w.person("kollega@kommune.test", "Kari Kollega", Role::TeamLead).await;
+    let accesses = [w.access(w.therapist, patient).await, w.access(colleague, patient).await];
+    let instances = [Db::connect(&url).await.unwrap(), Db::connect(&url).await.unwrap()];
+    let viewer = w.viewer(user).await;
+    let rounds = 12;
+    let mut outcomes = Vec::new();
+    for round in 0..rounds {
+        let flag = flags::request_help(pool, &w.notifier, &viewer, "Hjelp", &format!("form-key-{round}")).await.unwrap();
+        let start = Arc::new(tokio::sync::Barrier::new(2));
+        let mut closes = Vec::new();
+        for (n, decision) in ["continue", "contact_patient"].into_iter().enumerate() {
+            let (pool, content, access, start) = (instances[n].pool.clone(), content.clone(), accesses[n], start.clone());
+            closes.push(tokio::spawn(async move {
+                start.wait().await;
+                flags::close(&pool, &content, &access, flag, decision, "", &format!("Vurdert av {n}."), "req-race").await
+            }));
+        }
+        let mut results = Vec::new();
+        for close in closes {
+            results.push(close.await.unwrap());
+        }
+        let won = results.iter().filter(|r| r.is_ok()).count();
+        let told = results.iter().filter(|r| matches!(r, Err(Error::Invalid(f)) if f.len() == 1 && f[0].code == "flag_already_closed")).count();
+        outcomes.push((won, told, results.iter().filter_map(|r| r.as_ref().err().map(|e| e.to_string())).collect::<Vec<_>>()));
+    }
+    eprintln!("outcomes (won, told closed already, errors): {outcomes:?}");
+    let closed = count(pool, "SELECT COUNT(*) FROM flags WHERE closed_at IS NOT NULL", &[]).await;
+    assert_eq!(closed, rounds, "every flag closed");
+    assert_eq!(count(pool, "SELECT COUNT(*) FROM journal_notes", &[]).await, rounds, "one journal note per decision");
+    assert_eq!(w.audit_count(patient, "close_flag").await, rounds, "one audit row per decision");
+    assert!(outcomes.iter().all(|(won, told, _)| (*won, *told) == (1, 1)), "one wins, the other is told: {outcomes:?}");
+}
+
+/// A therapist who also works in another organisation has a colleague covering for them there:
+/// that colleague, who cannot see this organisation's patients, is not told of an urgent flag
+/// here (as `access` lets only a cover in the patient's organisation act for the therapist).
+async fn urgent_mail_only_to_covers_in_the_patients_organisation(url: String) {
+    let w = World::new(&url).await;
+    let pool = w.pool();
+    let content = w.content().await;
+    let today = dates::today();
+    let elsewhere = org::create(pool, "annet", "Annet DPS", "dps").await.unwrap();
+    let mut conn = pool.acquire().await.unwrap();
+    accounts::grant_role(&mut conn, w.therapist, elsewhere, Role::Therapist).await.unwrap();
+    let colleague = accounts::create_user(&mut conn, "kollega@annet.test", "Kari Kollega", None, "nb").await.unwrap();
+    accounts::grant_role(&mut conn, colleague, elsewhere, Role::Therapist).await.unwrap();
+    drop(conn);
+    let user = accounts::user_by_id(pool, w.therapist).await.unwrap().unwrap();
+    let there = Viewer::load(pool, user, Some(elsewhere)).await.unwrap();
+    covers::create(pool, &there, w.therapist, colleague, &dates::format(today), &dates::format(dates::add_days(today, 7)), "req-cover").await.unwrap();
+
+    let (_, patient) = w.patient("Rita Risiko").await;
+    let enrolment = w.enrol(&content, patient, "depression", today).await;
+    // The colleague in the other organisation cannot act for the therapist here.
+    let colleague_viewer = Viewer::load(pool, accounts::user_by_id(pool, colleague).await.unwrap().unwrap(), Some(elsewhere)).await.unwrap();
+    assert!(colleague_viewer.patient(pool, patient).await.is_err());
+    let (_, kinds) = answer(&w, &questionnaire(pool, enrolment, "phq9", "start", today).await, &phq9(3, 1)).await;
+    assert_eq!(kinds, vec![Kind::Risk]);
+    let told: Vec<i64> = outbox(pool).await.iter().map(|m| m.user_id.unwrap()).collect();
+    assert_eq!(told, vec![w.therapist], "only the therapist; not a colleague covering in another organisation");
+}
+
 // ----- 5. "I need more help" ---------------------------------------------------------------------
 
 /// The patient's "I need more help": one high flag with the message per form (a second press of
@@ -1218,7 +1321,7 @@ async fn help_request_once_per_form(url: String) {
     assert_eq!((&mails[0].subject, &mails[0].body), (&compose(Notice::HelpRequest, "nb", ORIGIN).0, &compose(Notice::HelpRequest, "nb", ORIGIN).1));
 
     assert_eq!(fields(flags::request_help(pool, &w.notifier, &viewer, &"ø".repeat(4001), "form-key-2").await), pairs(&[("message", "too_long:4000")]));
-    assert_eq!(fields(flags::request_help(pool, &w.notifier, &viewer, "Hjelp", "").await), pairs(&[("form", "expired_form")]));
+    assert_eq!(fields(flags::request_help(pool, &w.notifier, &viewer, "Hjelp", "").await), pairs(&[("form", "stale_form")]));
     assert_eq!(flags::of_patient(pool, patient).await.unwrap().len(), 1, "nothing stored");
     let long = flags::request_help(pool, &w.notifier, &viewer, &"ø".repeat(4000), "form-key-3").await.unwrap();
     let silent = flags::request_help(pool, &w.notifier, &viewer, "   ", "form-key-4").await.unwrap();

@@ -28,6 +28,8 @@ const START_STEPS: &[(&str, &str, &str)] = &[
     ("henrik.moen@stegvis.demo", "behandler@stegvis.demo", "guided"),
     ("nils.aas@stegvis.demo", "behandler@stegvis.demo", "guided"),
     ("thomas.vik@stegvis.demo", "teamleder@stegvis.demo", "self_help"),
+    ("mona.strand@stegvis.demo", "teamleder@stegvis.demo", "guided"),
+    ("tor.haug@stegvis.demo", "teamleder@stegvis.demo", "guided"),
 ];
 
 struct Person {

@@ -73,6 +73,10 @@ const PEOPLE: &[Person] = &[
     Person { email: "ny.panikk@stegvis.demo", name: "Emma Solberg", roles: &[(BERGVIK, Role::Patient)], days_ago: 0 },
     Person { email: "ny.sosial@stegvis.demo", name: "Ali Rahimi", roles: &[(BERGVIK, Role::Patient)], days_ago: 0 },
     Person { email: "ny.depresjon@stegvis.demo", name: "Lise Berge", roles: &[(BERGVIK, Role::Patient)], days_ago: 0 },
+    // Started today with Erik; their first questionnaires are due (the browser tests of a risk
+    // answer use them, one per project).
+    Person { email: "mona.strand@stegvis.demo", name: "Mona Strand", roles: &[(BERGVIK, Role::Patient)], days_ago: 0 },
+    Person { email: "tor.haug@stegvis.demo", name: "Tor Haug", roles: &[(BERGVIK, Role::Patient)], days_ago: 0 },
 ];
 
 /// (patient e-mail, therapist e-mail). Thomas Vik, new this week, is still waiting for one.
@@ -88,6 +92,8 @@ const ASSIGNMENTS: &[(&str, &str)] = &[
     ("ny.panikk@stegvis.demo", "behandler@stegvis.demo"),
     ("ny.sosial@stegvis.demo", "behandler@stegvis.demo"),
     ("ny.depresjon@stegvis.demo", "behandler@stegvis.demo"),
+    ("mona.strand@stegvis.demo", "teamleder@stegvis.demo"),
+    ("tor.haug@stegvis.demo", "teamleder@stegvis.demo"),
 ];
 
 /// Loads the demo data unless it is there already. Returns whether anything was added.
@@ -212,6 +218,8 @@ const HISTORIES: &[History] = &[
     History { patient: "ny.panikk@stegvis.demo", programme: "panic", therapist: MARIA, started_days_ago: 0, pace: 7, homework: &[], waiting_since: None, draft: &[], scores: NO_SCORES },
     History { patient: "ny.sosial@stegvis.demo", programme: "social-anxiety", therapist: MARIA, started_days_ago: 0, pace: 7, homework: &[], waiting_since: None, draft: &[], scores: NO_SCORES },
     History { patient: "ny.depresjon@stegvis.demo", programme: "depression", therapist: MARIA, started_days_ago: 0, pace: 7, homework: &[], waiting_since: None, draft: &[], scores: NO_SCORES },
+    History { patient: "mona.strand@stegvis.demo", programme: "depression", therapist: ERIK, started_days_ago: 0, pace: 7, homework: &[], waiting_since: None, draft: &[], scores: NO_SCORES },
+    History { patient: "tor.haug@stegvis.demo", programme: "depression", therapist: ERIK, started_days_ago: 0, pace: 7, homework: &[], waiting_since: None, draft: &[], scores: NO_SCORES },
 ];
 
 /// A history made concrete against today's date and the installed content.

@@ -41,15 +41,16 @@ test('a morning: urgent first, a worksheet answered, the patient told without co
   const page = await therapistContext.newPage();
   await logIn(page, therapist.email, therapist.name);
 
-  // Overdue homework (Jonas) first, then new homework (this project's patient), then new
-  // messages (Kari wrote last night).
+  // An open flag first (Kari asked for more help last night), then overdue homework (Jonas),
+  // then new homework (this project's patient).
   const names = await namesInOrder(page);
   const at = (name: string) => {
     expect(names, `${name} is on the caseload`).toContain(name);
     return names.indexOf(name);
   };
-  expect(at('Jonas Lie')).toBe(0);
-  expect(at(patient.name)).toBeLessThan(at('Kari Nordmann'));
+  expect(at('Kari Nordmann')).toBe(0);
+  expect(at('Jonas Lie')).toBe(1);
+  expect(at(patient.name)).toBeGreaterThan(1);
   const jonas = caseload(page).getByRole('row', { name: /Jonas Lie/ });
   await expect(jonas).toContainText('Svar på overtid');
   await expect(jonas).toContainText('PHQ-9');
@@ -58,8 +59,9 @@ test('a morning: urgent first, a worksheet answered, the patient told without co
   await page.getByRole('button', { name: 'Vis' }).click();
   await expect.poll(() => namesInOrder(page)).toEqual([patient.name]);
   await expectNoA11yViolations(page);
+  await visit(page, '/?status=flag');
+  expect(await namesInOrder(page)).toEqual(['Kari Nordmann']);
   await visit(page, '/?status=new_message');
-  expect(await namesInOrder(page)).toContain('Kari Nordmann');
   expect(await namesInOrder(page)).not.toContain('Jonas Lie');
   await visit(page, '/');
 
