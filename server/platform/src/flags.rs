@@ -263,12 +263,15 @@ pub async fn close(pool: &AnyPool, content: &Content, access: &PatientAccess, fl
     let decision = Decision::parse(decision).ok_or_else(|| problems.push(Error::invalid("decision", "choose_decision"))).ok();
     let note = crate::required_text("note", note, MAX_FLAG_TEXT).map_err(|e| problems.push(e)).ok();
     let mut tx = pool.begin().await?;
-    let open: Option<i64> = sqlx::query_scalar("SELECT id FROM flags WHERE id = $1 AND patient_id = $2 AND closed_at IS NULL")
+    // The first statement writes, so the flag is locked before it is read: of two clinicians
+    // deciding at once, the second waits and is then told it is closed (on SQLite it would
+    // otherwise fail to upgrade its read to a write).
+    let claimed = sqlx::query("UPDATE flags SET escalated_at = escalated_at WHERE id = $1 AND patient_id = $2 AND closed_at IS NULL")
         .bind(flag_id)
         .bind(access.patient_id)
-        .fetch_optional(&mut *tx)
+        .execute(&mut *tx)
         .await?;
-    if open.is_none() {
+    if claimed.rows_affected() != 1 {
         // Closed by a colleague a moment ago, or not this patient's.
         return Err(Error::invalid("form", "flag_already_closed"));
     }

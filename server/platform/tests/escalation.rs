@@ -169,14 +169,12 @@ mod two_clinicians_close_at_once {
     const BUG: &str = "flags::close ignores a lost race: PostgreSQL records both decisions, SQLite fails with 'database is locked'";
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    #[ignore = "known bug: flags::close ignores a lost race (two decisions on PostgreSQL, 'database is locked' on SQLite)"]
     async fn sqlite() {
         eprintln!("{BUG}");
         super::on(super::Backend::Sqlite, super::two_clinicians_close_at_once).await
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    #[ignore = "known bug: flags::close ignores a lost race (two decisions on PostgreSQL, 'database is locked' on SQLite)"]
     async fn postgres() {
         eprintln!("{BUG}");
         super::on(super::Backend::Postgres, super::two_clinicians_close_at_once).await
