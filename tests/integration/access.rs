@@ -202,7 +202,7 @@ fn server_functions(ids: &Ids) -> Vec<(&'static str, Vec<(&'static str, String)>
         ),
         (
             "/api/step",
-            vec![("patient_id", ids.patient.to_string()), ("to_step", s("consultations")), ("step_note", s("Ny vurdering."))],
+            vec![("patient_id", ids.patient.to_string()), ("new_step", s("consultations")), ("step_note", s("Ny vurdering."))],
             [ToLogin, NotFound, Redirected, Forbidden, Redirected, Forbidden, NotFound],
         ),
         ("/api/ladder", vec![], [ToLogin, NotFound, Forbidden, Forbidden, Forbidden, Redirected, Redirected]),

@@ -47,18 +47,18 @@ pub async fn close_flag(patient_id: i64, flag_id: i64, #[server(default)] decisi
 
 /// Sets the patient's step after an assessment (the start step, or a review).
 #[server(prefix = "/api", endpoint = "step")]
-pub async fn change_step(patient_id: i64, #[server(default)] to_step: String, step_note: String) -> Result<(), ServerFnError> {
+pub async fn change_step(patient_id: i64, #[server(default)] new_step: String, step_note: String) -> Result<(), ServerFnError> {
     let back = patient_section(patient_id, "step");
     let outcome = async {
         let viewer = require_viewer()?;
         let services = services();
         let pool = &services.db.pool;
         let access = viewer.patient(pool, patient_id).await?;
-        steps::change(pool, &services.content, &access, &to_step, &step_note, &request_id()).await?;
+        steps::change(pool, &services.content, &access, &new_step, &step_note, &request_id()).await?;
         redirect_with_notice(&back, "step_changed").await
     }
     .await;
-    respond(&back, vec![("to_step", to_step.clone()), ("step_note", step_note.clone())], outcome).await
+    respond(&back, vec![("new_step", new_step.clone()), ("step_note", step_note.clone())], outcome).await
 }
 
 /// The organisation's ladder from the admin form: `step.<n>.key`, `.kind`, `.name_nb`,

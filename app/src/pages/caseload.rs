@@ -264,8 +264,8 @@ fn CaseloadTable(rows: Vec<CaseloadRow>, viewer_id: i64) -> impl IntoView {
                     view! { {p.title.get(lang).to_string()}<br/><span class="hint">{place}</span> }
                 });
                 let mut waiting = Vec::new();
-                for f in r.flags.iter().filter(|f| f.kind != "overdue_guidance") {
-                    let class = if f.urgency == "urgent" { "badge risk" } else { "badge" };
+                for f in r.flags.iter().filter(|f| f.on_caseload()) {
+                    let class = if f.is_urgent() { "badge risk" } else { "badge" };
                     let text = format!("{}: {}", crate::pages::escalation::urgency_text(&f.urgency), crate::pages::escalation::flag_kind_text(&f.kind));
                     waiting.push(view! { <li><a href=format!("/patients/{}#flag-{}", r.patient_id, f.id)><span class=class>{text}</span></a></li> }.into_any());
                 }

@@ -134,8 +134,8 @@ pub fn HelpPage() -> impl IntoView {
         let pool = &services.db.pool;
         let after_risk = flash.notice.as_deref() == Some("questionnaire_saved_risk");
         let thresholds = flags::thresholds(&mut *pool.acquire().await?, membership.organisation.id).await?;
-        // The therapist is told at once; by the end of this working day's next one, the team
-        // lead is told if nobody has acted.
+        // The therapist is told at once, and the team lead at the end of the next working day
+        // if nobody has acted: the patient is told that day.
         let seen_by = date(rules::escalates_at(&thresholds, stegvis_platform::now()) - 1);
         let due = measurement::due_for_viewer(pool, &services.content, &viewer).await?;
         let message_error = field_error(&flash, "message");
@@ -297,13 +297,15 @@ fn step_options(ladder: &[Step], chosen: &str, discharge: bool) -> impl IntoView
 fn OpenFlagCard(flag: Flag, ladder: Vec<Step>, current: Option<String>, flash: Flash, patient_id: i64) -> impl IntoView {
     let i18n = locale();
     // The form's errors belong to the flag it was sent for.
-    let mine = flash.value("flag_id").as_deref() == Some(flag.id.to_string().as_str());
+    let mine = flash.value("flag_id").as_deref() == Some(flag.id.to_string().as_str()) && !flash.errors.is_empty();
     let flash = if mine { flash } else { Flash::default() };
     let id = flag.id;
     let card_id = format!("flag-{id}");
     let heading_id = format!("flag-{id}-heading");
     let labelled_by = heading_id.clone();
-    let field = |name: &str| format!("{name}-{id}");
+    // The card the form came back to uses the field names as ids, so the error summary's links
+    // land on them; the other cards' ids carry their flag's id.
+    let field = |name: &str| if mine { name.to_string() } else { format!("{name}-{id}") };
     let chosen_decision = flash.value("decision").unwrap_or_default();
     let chosen_step = flash.value("to_step").unwrap_or_default();
     let urgent = flag.is_urgent();
@@ -363,7 +365,7 @@ fn OpenFlagCard(flag: Flag, ladder: Vec<Step>, current: Option<String>, flash: F
 #[component]
 fn StepSection(patient_id: i64, ladder: Vec<Step>, current: Option<String>, history: Vec<steps::StepChange>, flash: Flash) -> impl IntoView {
     let i18n = locale();
-    let chosen = flash.value("to_step").unwrap_or_default();
+    let chosen = flash.value("new_step").unwrap_or_default();
     let headings = vec![
         td_string!(i18n, ladder.when).to_string(),
         td_string!(i18n, ladder.from_to).to_string(),
@@ -399,10 +401,10 @@ fn StepSection(patient_id: i64, ladder: Vec<Step>, current: Option<String>, hist
             <form method="post" action=ChangeStep::PATH class="stack" id="step-form">
                 <input type="hidden" name="patient_id" value=patient_id.to_string()/>
                 <div class="field">
-                    <label for="to_step">{label.to_string()}</label>
-                    <p class="hint" id="to_step-hint">{td_string!(i18n, ladder.assessment_hint).to_string()}</p>
-                    {field_error(&flash, "to_step")}
-                    <select id="to_step" name="to_step" required=true aria-describedby="to_step-hint">{step_options(&ladder, &chosen, true)}</select>
+                    <label for="new_step">{label.to_string()}</label>
+                    <p class="hint" id="new_step-hint">{td_string!(i18n, ladder.assessment_hint).to_string()}</p>
+                    {field_error(&flash, "new_step")}
+                    <select id="new_step" name="new_step" required=true aria-describedby="new_step-hint">{step_options(&ladder, &chosen, true)}</select>
                 </div>
                 <div class="field">
                     <label for="step_note">{td_string!(i18n, ladder.note).to_string()}</label>

@@ -6,10 +6,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyPool, FromRow};
-use stegvis_content::{
-    calendar,
-    flags::{Kind, Urgency},
-};
+use stegvis_content::flags::{self, Kind, Urgency};
 
 use crate::{
     access::Viewer,
@@ -21,8 +18,6 @@ use crate::{
     time_spent, Result,
 };
 
-/// Homework and messages must be answered within this many working days.
-pub const REPLY_WORKING_DAYS: u32 = 2;
 /// A patient in a programme who has done nothing for this long is inactive.
 pub const INACTIVE_DAYS: i64 = 7;
 
@@ -79,6 +74,17 @@ pub struct OpenFlag {
     pub kind: String,
     pub urgency: String,
     pub raised_at: i64,
+}
+
+impl OpenFlag {
+    pub fn is_urgent(&self) -> bool {
+        self.urgency == Urgency::Urgent.key()
+    }
+
+    /// Overdue guidance is the team lead's flag; the caseload shows it as overdue instead.
+    pub fn on_caseload(&self) -> bool {
+        !Kind::parse(&self.kind).is_some_and(Kind::for_team_lead)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -277,10 +283,11 @@ pub async fn rows(pool: &AnyPool, organisation_id: i64, scope: &Scope) -> Result
         Scope::Therapists(ids) => time_spent::this_week(pool, ids[0]).await?,
         Scope::Organisation | Scope::Patient(_) => Default::default(),
     };
-    Ok(assemble(patients, waiting, scores, flags, &minutes, now()))
+    let thresholds = crate::flags::thresholds(&mut *pool.acquire().await?, organisation_id).await?;
+    Ok(assemble(patients, waiting, scores, flags, &thresholds, &minutes, now()))
 }
 
-fn assemble(patients: Vec<PatientRow>, waiting: Vec<WaitingRow>, scores: Vec<ScoreRow>, flags: Vec<OpenFlag>, minutes: &std::collections::BTreeMap<i64, i64>, at: i64) -> Vec<CaseloadRow> {
+fn assemble(patients: Vec<PatientRow>, waiting: Vec<WaitingRow>, scores: Vec<ScoreRow>, flags: Vec<OpenFlag>, thresholds: &flags::Thresholds, minutes: &std::collections::BTreeMap<i64, i64>, at: i64) -> Vec<CaseloadRow> {
     let mut latest: HashMap<i64, Vec<LatestScore>> = HashMap::new();
     for s in scores {
         let list = latest.entry(s.patient_id).or_default();
@@ -315,19 +322,15 @@ fn assemble(patients: Vec<PatientRow>, waiting: Vec<WaitingRow>, scores: Vec<Sco
             let ended = enrolment.as_ref().is_some_and(|e| e.has_ended(&today_text));
             let (homework_waiting, homework_since) = waits.get(&(p.patient_id, "homework")).map(|(n, s)| (*n, Some(*s))).unwrap_or((0, None));
             let (messages_waiting, messages_since) = waits.get(&(p.patient_id, "message")).map(|(n, s)| (*n, Some(*s))).unwrap_or((0, None));
-            let overdue = [homework_since, messages_since].into_iter().flatten().any(|since| calendar::overdue_from(since, REPLY_WORKING_DAYS) <= at);
+            let overdue = [homework_since, messages_since].into_iter().flatten().any(|since| flags::guidance_overdue_from(thresholds, since) <= at);
             // Inactive: in a programme that has started, and nothing done for a week (counting
             // from the start if they have never been seen).
-            let active_since = enrolment.as_ref().filter(|_| week > 0 && !ended).map(|e| {
-                let start = dates::parse(&e.start_date).map(calendar::oslo_midnight).unwrap_or(at);
-                p.last_active_at.unwrap_or(start).max(start)
-            });
+            let active_since = enrolment.as_ref().filter(|_| week > 0 && !ended).and_then(|e| crate::patients::quiet_since(p.last_active_at, &e.start_date));
             let inactive = active_since.is_some_and(|since| at - since >= INACTIVE_DAYS * 24 * 60 * 60);
             let flags = open.remove(&p.patient_id).unwrap_or_default();
-            let own_flag = |f: &&OpenFlag| f.kind != Kind::OverdueGuidance.key();
-            let priority = if flags.iter().filter(own_flag).any(|f| f.urgency == Urgency::Urgent.key()) {
+            let priority = if flags.iter().any(|f| f.on_caseload() && f.is_urgent()) {
                 Priority::UrgentFlag
-            } else if flags.iter().any(|f| own_flag(&f)) {
+            } else if flags.iter().any(OpenFlag::on_caseload) {
                 Priority::Flag
             } else if overdue {
                 Priority::Overdue

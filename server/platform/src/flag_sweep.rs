@@ -4,18 +4,17 @@
 //! instances running the job at once raise and mail nothing twice. `at` is injected, so the
 //! rules can be run over years of a fake clock.
 
+use std::collections::HashSet;
+
 use sqlx::{AnyPool, FromRow};
-use stegvis_content::{
-    calendar,
-    flags::{self, Kind},
-    outcomes::Series,
-};
+use stegvis_content::flags::{self, Kind};
 
 use crate::{
     dates,
     enrolments::Enrolment,
     flags::{raise, thresholds, Raise},
     measurement,
+    patients,
     notify::{Notice, Notifier},
     Result,
 };
@@ -46,15 +45,52 @@ pub async fn run(pool: &AnyPool, notifier: &Notifier, at: i64) -> Result<Swept> 
         let mut conn = pool.acquire().await?;
         let thresholds = thresholds(&mut conn, organisation_id).await?;
         drop(conn);
-        swept.raised += programme_rules(pool, notifier, organisation_id, &thresholds, at).await?;
-        swept.raised += overdue_guidance(pool, notifier, organisation_id, &thresholds, at).await?;
+        // What the rules raised before: not raised (nor written) again, and a programme already
+        // judged non-responding is not read again.
+        let raised: Raised = sqlx::query_as(
+            "SELECT f.patient_id, f.once_key FROM flags f JOIN patients p ON p.id = f.patient_id
+              WHERE p.organisation_id = $1 AND f.kind IN ('inactivity', 'non_response', 'overdue_guidance')",
+        )
+        .bind(organisation_id)
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .collect();
+        let rule = Rule { pool, notifier, raised: &raised, at };
+        swept.raised += programme_rules(&rule, organisation_id, &thresholds).await?;
+        swept.raised += overdue_guidance(&rule, organisation_id, &thresholds).await?;
         swept.escalated += escalate(pool, notifier, organisation_id, &thresholds, at).await?;
     }
     Ok(swept)
 }
 
 /// Inactivity and non-response, for patients in a programme that runs on `at`'s date.
-async fn programme_rules(pool: &AnyPool, notifier: &Notifier, organisation_id: i64, thresholds: &flags::Thresholds, at: i64) -> Result<usize> {
+/// (patient, once-key) of the flags the time-based rules have raised.
+type Raised = HashSet<(i64, String)>;
+
+/// What every time-based rule needs.
+struct Rule<'a> {
+    pool: &'a AnyPool,
+    notifier: &'a Notifier,
+    raised: &'a Raised,
+    at: i64,
+}
+
+impl Rule<'_> {
+    /// Raises the flag unless it was raised before; 1 if this call raised it.
+    async fn raise(&self, patient_id: i64, kind: Kind, reason: &str, once_key: &str) -> Result<usize> {
+        if self.raised.contains(&(patient_id, once_key.to_string())) {
+            return Ok(0);
+        }
+        let mut tx = self.pool.begin().await?;
+        let raised = raise(&mut tx, self.notifier, Raise { patient_id, kind, reason, once_key, response_id: None, message: None }, self.at).await?;
+        tx.commit().await?;
+        Ok(usize::from(raised.is_some()))
+    }
+}
+
+async fn programme_rules(rule: &Rule<'_>, organisation_id: i64, thresholds: &flags::Thresholds) -> Result<usize> {
+    let (pool, at) = (rule.pool, rule.at);
     let today = dates::oslo_date(at);
     let today_text = dates::format(today);
     let active: Vec<Active> = sqlx::query_as(
@@ -70,11 +106,10 @@ async fn programme_rules(pool: &AnyPool, notifier: &Notifier, organisation_id: i
     let mut raised = 0;
     let mut seen = std::collections::HashSet::new();
     for a in active {
-        let start = dates::parse(&a.start_date).map(calendar::oslo_midnight).unwrap_or(at);
-        // Quiet since their last visit, or since the programme started if later (once per patient).
-        let since = a.last_active_at.unwrap_or(start).max(start);
+        let since = patients::quiet_since(a.last_active_at, &a.start_date).unwrap_or(at);
+        // Once per patient, whatever the number of their programmes.
         if seen.insert(a.patient_id) && flags::inactive(thresholds, since, at) {
-            raised += raise_once(pool, notifier, a.patient_id, Kind::Inactivity, "", &format!("inactive:{since}"), at).await?;
+            raised += rule.raise(a.patient_id, Kind::Inactivity, "", &format!("inactive:{since}")).await?;
         }
         let enrolment = Enrolment {
             id: a.enrolment_id,
@@ -86,15 +121,15 @@ async fn programme_rules(pool: &AnyPool, notifier: &Notifier, organisation_id: i
             ended_at: None,
         };
         let Ok((week, _)) = enrolment.week_and_days_left(today) else { continue };
-        if week < i64::from(thresholds.get(flags::NON_RESPONSE_WEEK)) {
+        // Judged once per programme: an enrolment already flagged is not read again.
+        let non_response_key = format!("non_response:{}", enrolment.id);
+        if week < i64::from(thresholds.get(flags::NON_RESPONSE_WEEK)) || rule.raised.contains(&(a.patient_id, non_response_key.clone())) {
             continue;
         }
         let responses = measurement::responses(pool, a.patient_id, true).await?;
         let measured = measurement::progress(&responses, enrolment.id);
-        let totals: Vec<Vec<u16>> = measured.iter().map(|m| m.points.iter().map(|p| p.total).collect()).collect();
-        let series: Vec<Series> = measured.iter().zip(&totals).map(|(m, t)| Series { instrument: m.instrument, totals: t }).collect();
-        if flags::non_response(thresholds, week as u32, &series) {
-            raised += raise_once(pool, notifier, a.patient_id, Kind::NonResponse, "", &format!("non_response:{}", enrolment.id), at).await?;
+        if measurement::with_series(&measured, |series| flags::non_response(thresholds, week as u32, series)) {
+            raised += rule.raise(a.patient_id, Kind::NonResponse, "", &non_response_key).await?;
         }
     }
     Ok(raised)
@@ -102,7 +137,7 @@ async fn programme_rules(pool: &AnyPool, notifier: &Notifier, organisation_id: i
 
 /// Homework without feedback and patients' messages without an answer, past the working days
 /// the organisation allows (the team lead's flag).
-async fn overdue_guidance(pool: &AnyPool, notifier: &Notifier, organisation_id: i64, thresholds: &flags::Thresholds, at: i64) -> Result<usize> {
+async fn overdue_guidance(rule: &Rule<'_>, organisation_id: i64, thresholds: &flags::Thresholds) -> Result<usize> {
     let waiting: Vec<(i64, String, i64, i64)> = sqlx::query_as(
         "SELECT e.patient_id, 'submission' AS what, s.id, s.submitted_at
            FROM submissions s JOIN enrolments e ON e.id = s.enrolment_id JOIN patients p ON p.id = e.patient_id
@@ -114,22 +149,15 @@ async fn overdue_guidance(pool: &AnyPool, notifier: &Notifier, organisation_id: 
             AND m.id > COALESCE((SELECT MAX(r.id) FROM messages r WHERE r.patient_id = m.patient_id AND r.from_patient = 0), 0)",
     )
     .bind(organisation_id)
-    .fetch_all(pool)
+    .fetch_all(rule.pool)
     .await?;
     let mut raised = 0;
     for (patient_id, what, id, arrived) in waiting {
-        if flags::guidance_overdue_from(thresholds, arrived) <= at {
-            raised += raise_once(pool, notifier, patient_id, Kind::OverdueGuidance, &what, &format!("overdue:{what}:{id}"), at).await?;
+        if flags::guidance_overdue_from(thresholds, arrived) <= rule.at {
+            raised += rule.raise(patient_id, Kind::OverdueGuidance, &what, &format!("overdue:{what}:{id}")).await?;
         }
     }
     Ok(raised)
-}
-
-async fn raise_once(pool: &AnyPool, notifier: &Notifier, patient_id: i64, kind: Kind, reason: &str, once_key: &str, at: i64) -> Result<usize> {
-    let mut tx = pool.begin().await?;
-    let raised = raise(&mut tx, notifier, Raise { patient_id, kind, reason, once_key, response_id: None, message: None }, at).await?;
-    tx.commit().await?;
-    Ok(usize::from(raised.is_some()))
 }
 
 /// Urgent flags still open past the working days allowed go to the organisation's team leads,

@@ -206,9 +206,7 @@ pub async fn request_help(pool: &AnyPool, notifier: &Notifier, viewer: &Viewer, 
     if message.chars().count() > MAX_FLAG_TEXT {
         return Err(Error::invalid("message", &format!("too_long:{MAX_FLAG_TEXT}")));
     }
-    if client_key.is_empty() || client_key.len() > 64 {
-        return Err(Error::invalid("form", "stale_form"));
-    }
+    crate::messages::check_key(client_key)?;
     let once_key = format!("help:{client_key}");
     let mut tx = pool.begin().await?;
     let flag = Raise { patient_id, kind: Kind::HelpRequest, reason: "", once_key: &once_key, response_id: None, message: Some(message).filter(|m| !m.is_empty()) };

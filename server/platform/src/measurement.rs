@@ -485,9 +485,14 @@ pub async fn outcome(pool: &AnyPool, measured: &[Measured], enrolment_id: i64) -
     .bind(enrolment_id)
     .fetch_one(pool)
     .await?;
+    Ok(with_series(measured, |series| outcomes::outcome(series, u32::try_from(contacts).unwrap_or(0))))
+}
+
+/// The measures as the outcome and flag rules take them: each measure's totals in time order.
+pub fn with_series<R>(measured: &[Measured], f: impl FnOnce(&[Series]) -> R) -> R {
     let totals: Vec<Vec<u16>> = measured.iter().map(|m| m.points.iter().map(|p| p.total).collect()).collect();
     let series: Vec<Series> = measured.iter().zip(&totals).map(|(m, t)| Series { instrument: m.instrument, totals: t }).collect();
-    Ok(outcomes::outcome(&series, u32::try_from(contacts).unwrap_or(0)))
+    f(&series)
 }
 
 // ---- FHIR -------------------------------------------------------------------------------------

@@ -72,7 +72,7 @@ pub enum Sent {
 }
 
 /// A client key is what the form was given when it was drawn: 16 to 64 letters, digits, `-`, `_`.
-fn check_key(key: &str) -> Result<()> {
+pub(crate) fn check_key(key: &str) -> Result<()> {
     let ok = (16..=64).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if ok { Ok(()) } else { Err(Error::invalid("form", "stale_form")) }
 }

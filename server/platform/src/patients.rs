@@ -132,6 +132,13 @@ pub async fn assign(pool: &AnyPool, access: &PatientAccess, therapist_id: i64, i
 
 /// Notes that the patient is active now; written at most every few minutes, so that a busy
 /// patient does not write on every request.
+/// Since when a patient in a programme that started on `start_date` has been quiet: their last
+/// activity, or the start if they have not been seen since (inactivity, reminders, flags).
+pub fn quiet_since(last_active_at: Option<i64>, start_date: &str) -> Option<i64> {
+    let start = crate::dates::parse(start_date).map(stegvis_content::calendar::oslo_midnight)?;
+    Some(last_active_at.unwrap_or(start).max(start))
+}
+
 pub async fn touch(pool: &AnyPool, patient_id: i64) -> Result<()> {
     let at = now();
     sqlx::query("UPDATE patients SET last_active_at = $1 WHERE id = $2 AND (last_active_at IS NULL OR last_active_at < $3)")

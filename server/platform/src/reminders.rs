@@ -38,10 +38,7 @@ pub async fn run(pool: &AnyPool, content: &Content, notifier: &Notifier, at: i64
             let once = format!("questionnaire:{}", questionnaire.id);
             written += notifier.notify_patient(&mut conn, patient_id, Notice::QuestionnaireDue, Some(&once)).await? as usize;
         }
-        let since = match last_active_at {
-            Some(at) => at,
-            None => dates::parse(&started).map(stegvis_content::calendar::oslo_midnight).unwrap_or(at),
-        };
+        let since = crate::patients::quiet_since(last_active_at, &started).unwrap_or(at);
         if at - since >= INACTIVE_DAYS * 24 * 60 * 60 {
             // Once for each spell of inactivity.
             let once = format!("reminder:{since}");

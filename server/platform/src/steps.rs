@@ -174,7 +174,7 @@ pub async fn change(pool: &AnyPool, content: &Content, access: &PatientAccess, t
     let mut tx = pool.begin().await?;
     let ladder = ladder(&mut tx, access.organisation_id).await?;
     if to != DISCHARGED && !ladder.iter().any(|s| s.key == to) {
-        problems.push(Error::invalid("to_step", "choose_step"));
+        problems.push(Error::invalid("new_step", "choose_step"));
     }
     let (Some(note), true) = (note, problems.is_empty()) else { return Err(Error::merge(problems)) };
     let id = change_in(&mut tx, pool, content, access, &ladder, Why::Assessment, to, note, request_id).await?;
@@ -189,7 +189,9 @@ pub async fn change(pool: &AnyPool, content: &Content, access: &PatientAccess, t
 pub(crate) async fn change_in(tx: &mut AnyConnection, pool: &AnyPool, content: &Content, access: &PatientAccess, ladder: &[Step], why: Why, to: &str, note: &str, request_id: &str) -> Result<i64> {
     let from = current(tx, access.patient_id).await?;
     if from.as_deref() == Some(to) {
-        return Err(Error::invalid("to_step", "same_step"));
+        // The field of the form that chose it: the step form's, or a flag's decision.
+        let field = if why == Why::Assessment { "new_step" } else { "to_step" };
+        return Err(Error::invalid(field, "same_step"));
     }
     let at = now();
     let (reason, flag_id) = match why {

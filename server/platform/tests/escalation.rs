@@ -10,6 +10,9 @@
 //! test makes its own database there and drops it. Unreachable, the PostgreSQL half is skipped
 //! loudly, or fails with `STEGVIS_REQUIRE_POSTGRES=1`.
 
+mod support;
+
+use support::on_both_databases;
 use std::{
     collections::BTreeSet,
     future::Future,
@@ -31,7 +34,7 @@ use stegvis_platform::{
     caseload::{self, Filter, Priority},
     content::Content,
     covers, dates,
-    db::{Backend, Db},
+    db::Db,
     enrolments,
     flag_sweep::{self, Swept},
     flags, journal,
@@ -43,109 +46,10 @@ use stegvis_platform::{
 };
 use time::{Date, Month, PrimitiveDateTime, Time, UtcOffset};
 
-// ----- databases (as in tests/outbox.rs) ------------------------------------------------------
-
-fn postgres_admin_url() -> String {
-    std::env::var("STEGVIS_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
-}
-
-fn postgres_required() -> bool {
-    std::env::var("STEGVIS_REQUIRE_POSTGRES").is_ok_and(|v| v == "1")
-}
-
-fn unique(prefix: &str) -> String {
-    format!("{prefix}_{}_{:08x}", std::process::id(), rand::random::<u32>())
-}
-
-enum Cleanup {
-    Dir(PathBuf),
-    Postgres { admin: String, name: String },
-}
-
-/// A fresh database's URL, or None when PostgreSQL is unreachable (and not required).
-async fn fresh_database(backend: Backend) -> Option<(String, Cleanup)> {
-    match backend {
-        Backend::Sqlite => {
-            let dir = std::env::temp_dir().join(unique("stegvis-escalation"));
-            std::fs::create_dir_all(&dir).unwrap();
-            Some((format!("sqlite://{}/stegvis.db", dir.display()), Cleanup::Dir(dir)))
-        }
-        Backend::Postgres => {
-            let admin = postgres_admin_url();
-            let options = sqlx::postgres::PgPoolOptions::new().max_connections(1).acquire_timeout(Duration::from_secs(3));
-            let pool = match options.connect(&admin).await {
-                Ok(pool) => pool,
-                Err(e) if !postgres_required() => {
-                    eprintln!("\n*** SKIPPED (PostgreSQL): cannot reach {admin}: {e}. Set STEGVIS_TEST_POSTGRES to run the PostgreSQL half. ***\n");
-                    return None;
-                }
-                Err(e) => panic!("PostgreSQL is required here (STEGVIS_REQUIRE_POSTGRES=1) but {admin} is unreachable: {e}"),
-            };
-            let name = unique("stegvis_escalation");
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&pool).await.unwrap();
-            // A throw-away database need not wait for the disk on every commit; locking and
-            // visibility, which these tests are about, are the same.
-            sqlx::query(&format!("ALTER DATABASE {name} SET synchronous_commit = off")).execute(&pool).await.unwrap();
-            pool.close().await;
-            let mut url = url::Url::parse(&admin).unwrap();
-            url.set_path(&name);
-            Some((url.to_string(), Cleanup::Postgres { admin, name }))
-        }
-    }
-}
-
-impl Cleanup {
-    async fn run(self) {
-        match self {
-            Cleanup::Dir(dir) => {
-                let _ = std::fs::remove_dir_all(dir);
-            }
-            Cleanup::Postgres { admin, name } => {
-                if let Ok(pool) = sqlx::PgPool::connect(&admin).await {
-                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&pool).await;
-                    pool.close().await;
-                }
-            }
-        }
-    }
-}
-
-/// Runs `scenario` on a fresh database of the kind, and removes the database even if it fails.
-async fn on<F: Future<Output = ()> + Send + 'static>(backend: Backend, scenario: fn(String) -> F) {
-    let Some((url, cleanup)) = fresh_database(backend).await else { return };
-    let started = Instant::now();
-    // A hang fails the test instead of stalling the run.
-    let outcome = tokio::spawn(async move {
-        tokio::time::timeout(Duration::from_secs(120), scenario(url)).await.expect("the scenario finishes within two minutes")
-    })
-    .await;
-    eprintln!("{backend:?}: {:.2} s", started.elapsed().as_secs_f64());
-    cleanup.run().await;
-    if let Err(e) = outcome {
-        match e.try_into_panic() {
-            Ok(panic) => std::panic::resume_unwind(panic),
-            Err(e) => panic!("scenario did not finish: {e}"),
-        }
-    }
-}
-
-/// One test per database for a scenario: `<scenario>::sqlite` and `<scenario>::postgres`.
-macro_rules! on_both_databases {
-    ($($scenario:ident),* $(,)?) => {$(
-        mod $scenario {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn sqlite() {
-                super::on(super::Backend::Sqlite, super::$scenario).await
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn postgres() {
-                super::on(super::Backend::Postgres, super::$scenario).await
-            }
-        }
-    )*};
-}
+// ----- the scenarios, each on both databases (tests/support) ---------------------------------
 
 on_both_databases!(
+    "stegvis_escalation", std::time::Duration::from_secs(120);
     flags_raised_with_the_answers,
     risk_flag_survives_killed_submits,
     escalation_over_three_years,
@@ -161,25 +65,8 @@ on_both_databases!(
     urgent_mail_only_to_covers_in_the_patients_organisation,
     caseload_puts_urgent_flags_first,
     ladder_per_organisation,
+    two_clinicians_close_at_once,
 );
-
-/// Known bug, see `two_clinicians_close_at_once`: ignored until `flags::close` checks that its
-/// UPDATE closed the flag (and takes the write lock first on SQLite).
-mod two_clinicians_close_at_once {
-    const BUG: &str = "flags::close ignores a lost race: PostgreSQL records both decisions, SQLite fails with 'database is locked'";
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    async fn sqlite() {
-        eprintln!("{BUG}");
-        super::on(super::Backend::Sqlite, super::two_clinicians_close_at_once).await
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    async fn postgres() {
-        eprintln!("{BUG}");
-        super::on(super::Backend::Postgres, super::two_clinicians_close_at_once).await
-    }
-}
 
 // ----- the world a scenario stands on ---------------------------------------------------------
 
@@ -1144,8 +1031,8 @@ async fn decisions_move_the_patient_with_a_handover(url: String) {
     assert_eq!(step_of().await, None);
     steps::change(pool, &content, &access, "guided", "Vurdert: veiledet internettbehandling.", "req-1").await.unwrap();
     assert_eq!(step_of().await.as_deref(), Some("guided"));
-    assert_eq!(fields(steps::change(pool, &content, &access, "nowhere", "Notat.", "req").await), pairs(&[("to_step", "choose_step")]));
-    assert_eq!(fields(steps::change(pool, &content, &access, "guided", "Notat.", "req").await), pairs(&[("to_step", "same_step")]));
+    assert_eq!(fields(steps::change(pool, &content, &access, "nowhere", "Notat.", "req").await), pairs(&[("new_step", "choose_step")]));
+    assert_eq!(fields(steps::change(pool, &content, &access, "guided", "Notat.", "req").await), pairs(&[("new_step", "same_step")]));
     assert_eq!(fields(steps::change(pool, &content, &access, "consultations", " ", "req").await), pairs(&[("step_note", "required")]));
     assert_eq!(steps::history(pool, patient).await.unwrap().len(), 1);
     assert_eq!(w.audit_count(patient, "change_step").await, 1);
@@ -1183,7 +1070,7 @@ async fn decisions_move_the_patient_with_a_handover(url: String) {
     assert_eq!((flag.decision.as_deref(), flag.to_step.as_deref()), (Some("step_up"), Some("consultations")));
 
     // The patient asks for more help; the answer is a referral to specialist care.
-    let help = flags::request_help(pool, &w.notifier, &w.viewer(patient_user).await, "Jeg klarer ikke dette alene.", "help-form-1").await.unwrap();
+    let help = flags::request_help(pool, &w.notifier, &w.viewer(patient_user).await, "Jeg klarer ikke dette alene.", "help-form-key-0001").await.unwrap();
     flags::close(pool, &content, &access, help, "refer_specialist", "", "Henvist til DPS.", "req-4").await.unwrap();
     assert_eq!(step_of().await.as_deref(), Some("specialist"));
     assert_eq!(enrolment_ended().await, 1, "a referral ends the programme");
@@ -1240,7 +1127,7 @@ async fn two_clinicians_close_at_once(url: String) {
     let rounds = 12;
     let mut outcomes = Vec::new();
     for round in 0..rounds {
-        let flag = flags::request_help(pool, &w.notifier, &viewer, "Hjelp", &format!("form-key-{round}")).await.unwrap();
+        let flag = flags::request_help(pool, &w.notifier, &viewer, "Hjelp", &format!("help-form-key-{round:04}")).await.unwrap();
         let start = Arc::new(tokio::sync::Barrier::new(2));
         let mut closes = Vec::new();
         for (n, decision) in ["continue", "contact_patient"].into_iter().enumerate() {
@@ -1306,8 +1193,8 @@ async fn help_request_once_per_form(url: String) {
     let (user, patient) = w.patient("Hanne Hjelp").await;
     let viewer = w.viewer(user).await;
 
-    let id = flags::request_help(pool, &w.notifier, &viewer, "  Jeg trenger mer hjelp nå.  ", "form-key-1").await.unwrap();
-    assert_eq!(flags::request_help(pool, &w.notifier, &viewer, "  Jeg trenger mer hjelp nå.  ", "form-key-1").await.unwrap(), id, "the same form again");
+    let id = flags::request_help(pool, &w.notifier, &viewer, "  Jeg trenger mer hjelp nå.  ", "help-form-key-0001").await.unwrap();
+    assert_eq!(flags::request_help(pool, &w.notifier, &viewer, "  Jeg trenger mer hjelp nå.  ", "help-form-key-0001").await.unwrap(), id, "the same form again");
     let all = flags::of_patient(pool, patient).await.unwrap();
     assert_eq!(all.len(), 1);
     let flag = &all[0];
@@ -1318,17 +1205,17 @@ async fn help_request_once_per_form(url: String) {
     assert_eq!((mails[0].user_id, mails[0].kind.as_deref()), (Some(w.therapist), Some("help_request")));
     assert_eq!((&mails[0].subject, &mails[0].body), (&compose(Notice::HelpRequest, "nb", ORIGIN).0, &compose(Notice::HelpRequest, "nb", ORIGIN).1));
 
-    assert_eq!(fields(flags::request_help(pool, &w.notifier, &viewer, &"ø".repeat(4001), "form-key-2").await), pairs(&[("message", "too_long:4000")]));
+    assert_eq!(fields(flags::request_help(pool, &w.notifier, &viewer, &"ø".repeat(4001), "help-form-key-0002").await), pairs(&[("message", "too_long:4000")]));
     assert_eq!(fields(flags::request_help(pool, &w.notifier, &viewer, "Hjelp", "").await), pairs(&[("form", "stale_form")]));
     assert_eq!(flags::of_patient(pool, patient).await.unwrap().len(), 1, "nothing stored");
-    let long = flags::request_help(pool, &w.notifier, &viewer, &"ø".repeat(4000), "form-key-3").await.unwrap();
-    let silent = flags::request_help(pool, &w.notifier, &viewer, "   ", "form-key-4").await.unwrap();
+    let long = flags::request_help(pool, &w.notifier, &viewer, &"ø".repeat(4000), "help-form-key-0003").await.unwrap();
+    let silent = flags::request_help(pool, &w.notifier, &viewer, "   ", "help-form-key-0004").await.unwrap();
     let all = flags::of_patient(pool, patient).await.unwrap();
     assert_eq!(all.len(), 3);
     assert_eq!(all.iter().find(|f| f.id == long).unwrap().message.as_ref().map(|m| m.chars().count()), Some(4000));
     assert_eq!(all.iter().find(|f| f.id == silent).unwrap().message, None, "no message: none stored");
 
-    let staff = flags::request_help(pool, &w.notifier, &w.viewer(w.therapist).await, "Hjelp", "form-key-5").await;
+    let staff = flags::request_help(pool, &w.notifier, &w.viewer(w.therapist).await, "Hjelp", "help-form-key-0005").await;
     assert!(matches!(staff, Err(Error::NotFound)), "{staff:?}");
     assert_eq!(count(pool, "SELECT COUNT(*) FROM flags", &[]).await, 3);
 }
@@ -1353,7 +1240,7 @@ async fn caseload_puts_urgent_flags_first(url: String) {
     assert_eq!(w.flags_of(homework, Kind::OverdueGuidance).await.len(), 1);
     // A help request, and a risk answer.
     let (help_user, help) = w.patient("Cecilie Hjelp").await;
-    let help_flag = flags::request_help(pool, &w.notifier, &w.viewer(help_user).await, "Hjelp", "form-key-1").await.unwrap();
+    let help_flag = flags::request_help(pool, &w.notifier, &w.viewer(help_user).await, "Hjelp", "help-form-key-0001").await.unwrap();
     let (_, risk) = w.patient("Bjørn Risiko").await;
     let risk_enrolment = w.enrol(&content, risk, "depression", today).await;
     answer(&w, &questionnaire(pool, risk_enrolment, "phq9", "start", today).await, &phq9(6, 2)).await;

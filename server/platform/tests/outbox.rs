@@ -8,10 +8,11 @@
 //! test makes its own database there and drops it. Unreachable, the PostgreSQL half is skipped
 //! loudly, or fails with `STEGVIS_REQUIRE_POSTGRES=1`.
 
+mod support;
+
+use support::on_both_databases;
 use std::{
     collections::{BTreeMap, BTreeSet},
-    future::Future,
-    path::PathBuf,
     sync::{
         atomic::{AtomicUsize, Ordering::SeqCst},
         Arc, Mutex,
@@ -35,109 +36,10 @@ use tokio::{
 
 const DOMAIN: &str = "stegvis.test";
 
-// ----- databases ------------------------------------------------------------------------------
-
-fn postgres_admin_url() -> String {
-    std::env::var("STEGVIS_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
-}
-
-fn postgres_required() -> bool {
-    std::env::var("STEGVIS_REQUIRE_POSTGRES").is_ok_and(|v| v == "1")
-}
-
-fn unique(prefix: &str) -> String {
-    format!("{prefix}_{}_{:08x}", std::process::id(), rand::random::<u32>())
-}
-
-enum Cleanup {
-    Dir(PathBuf),
-    Postgres { admin: String, name: String },
-}
-
-/// A fresh database's URL, or None when PostgreSQL is unreachable (and not required).
-async fn fresh_database(backend: Backend) -> Option<(String, Cleanup)> {
-    match backend {
-        Backend::Sqlite => {
-            let dir = std::env::temp_dir().join(unique("stegvis-outbox"));
-            std::fs::create_dir_all(&dir).unwrap();
-            Some((format!("sqlite://{}/stegvis.db", dir.display()), Cleanup::Dir(dir)))
-        }
-        Backend::Postgres => {
-            let admin = postgres_admin_url();
-            let options = sqlx::postgres::PgPoolOptions::new().max_connections(1).acquire_timeout(Duration::from_secs(3));
-            let pool = match options.connect(&admin).await {
-                Ok(pool) => pool,
-                Err(e) if !postgres_required() => {
-                    eprintln!("\n*** SKIPPED (PostgreSQL): cannot reach {admin}: {e}. Set STEGVIS_TEST_POSTGRES to run the PostgreSQL half. ***\n");
-                    return None;
-                }
-                Err(e) => panic!("PostgreSQL is required here (STEGVIS_REQUIRE_POSTGRES=1) but {admin} is unreachable: {e}"),
-            };
-            let name = unique("stegvis_outbox");
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&pool).await.unwrap();
-            // A throw-away database need not wait for the disk on every commit; locking and
-            // visibility, which these tests are about, are the same.
-            sqlx::query(&format!("ALTER DATABASE {name} SET synchronous_commit = off")).execute(&pool).await.unwrap();
-            pool.close().await;
-            let mut url = url::Url::parse(&admin).unwrap();
-            url.set_path(&name);
-            Some((url.to_string(), Cleanup::Postgres { admin, name }))
-        }
-    }
-}
-
-impl Cleanup {
-    async fn run(self) {
-        match self {
-            Cleanup::Dir(dir) => {
-                let _ = std::fs::remove_dir_all(dir);
-            }
-            Cleanup::Postgres { admin, name } => {
-                if let Ok(pool) = sqlx::PgPool::connect(&admin).await {
-                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&pool).await;
-                    pool.close().await;
-                }
-            }
-        }
-    }
-}
-
-/// Runs `scenario` on a fresh database of the kind, and removes the database even if it fails.
-async fn on<F: Future<Output = ()> + Send + 'static>(backend: Backend, scenario: fn(String) -> F) {
-    let Some((url, cleanup)) = fresh_database(backend).await else { return };
-    let started = Instant::now();
-    // A hang (a send that never gives up, say) fails the test instead of stalling the run.
-    let outcome = tokio::spawn(async move {
-        tokio::time::timeout(Duration::from_secs(60), scenario(url)).await.expect("the scenario finishes within a minute")
-    })
-    .await;
-    eprintln!("{backend:?}: {:.2} s", started.elapsed().as_secs_f64());
-    cleanup.run().await;
-    if let Err(e) = outcome {
-        match e.try_into_panic() {
-            Ok(panic) => std::panic::resume_unwind(panic),
-            Err(e) => panic!("scenario did not finish: {e}"),
-        }
-    }
-}
-
-/// One test per database for a scenario: `<scenario>::sqlite` and `<scenario>::postgres`.
-macro_rules! on_both_databases {
-    ($($scenario:ident),* $(,)?) => {$(
-        mod $scenario {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn sqlite() {
-                super::on(super::Backend::Sqlite, super::$scenario).await
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn postgres() {
-                super::on(super::Backend::Postgres, super::$scenario).await
-            }
-        }
-    )*};
-}
+// ----- the scenarios, each on both databases (tests/support) ---------------------------------
 
 on_both_databases!(
+    "stegvis_outbox", std::time::Duration::from_secs(60);
     faults_then_recovery,
     worker_killed_mid_send,
     stalled_server_times_out,
@@ -497,7 +399,7 @@ async fn plain_smtp_url_insists_on_starttls() {
     assert!(Transport::smtp("smtp://smtp.example.test?tls=sometimes").is_err());
     assert!(Transport::smtp("http://smtp.example.test").is_err());
 
-    let Some((url, cleanup)) = fresh_database(Backend::Sqlite).await else { unreachable!() };
+    let Some((url, cleanup)) = support::fresh_database(Backend::Sqlite, "stegvis_outbox").await else { unreachable!() };
     let db = Db::connect(&url).await.unwrap();
     let sink = Sink::start().await;
     enqueue(&db, 1).await;
