@@ -62,23 +62,20 @@ test('a risk answer: crisis page at once, the urgent flag first, a decision in t
   const row = caseload.getByRole('row', { name: new RegExp(patient.name) });
   await expect(row).toHaveClass(/priority-urgent_flag/);
   await expect(row).toContainText('Haster: Risikosvar');
-  await expect(t.getByRole('region', { name: 'Åpne flagg i teamet' })).toContainText(patient.name);
+  await expect(t.getByRole('region', { name: 'Flagg som venter' })).toContainText(patient.name);
   await expectNoA11yViolations(t);
 
-  // Acknowledge it: "contact the patient" and a note; a decision without a note is refused.
+  // Acknowledge it: "contact the patient" and a note (the form will not go without one).
   await row.getByRole('link', { name: /Haster: Risikosvar/ }).click();
   await expect(heading(t)).toHaveText('Pasient');
   const flag = t.getByRole('article', { name: /Haster\s+Risikosvar/ });
   await expect(flag).toContainText('PHQ-9, spørsmål 9');
   await expectNoA11yViolations(t);
-  await flag.getByLabel('Kontakt pasienten (telefon eller video)').check();
-  await flag.getByRole('button', { name: 'Lukk flagget med beslutningen' }).click();
-  await expect(t.locator('.error-summary')).toContainText('Fyll ut feltet.');
-  const flagAgain = t.getByRole('article', { name: /Haster\s+Risikosvar/ });
+  await expect(flag.getByLabel('Notat')).toHaveJSProperty('required', true);
   const note = `Ringte ${patient.name.split(' ')[0]}. Ingen planer, avtalt samtale i morgen.`;
-  await flagAgain.getByLabel('Kontakt pasienten (telefon eller video)').check();
-  await flagAgain.getByLabel('Notat').fill(note);
-  await flagAgain.getByRole('button', { name: 'Lukk flagget med beslutningen' }).click();
+  await flag.getByLabel('Kontakt pasienten (telefon eller video)').check();
+  await flag.getByLabel('Notat').fill(note);
+  await flag.getByRole('button', { name: 'Lukk flagget med beslutningen' }).click();
   await expect(t.getByRole('status').first()).toHaveText('Flagget er lukket, og beslutningen er ført i journalen.');
   await expect(t.getByRole('article', { name: /Haster\s+Risikosvar/ })).toHaveCount(0);
   // In the record: the earlier flags, the journal note, the timeline.
