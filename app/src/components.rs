@@ -132,6 +132,11 @@ pub fn error_text(code: &str) -> String {
         "cover_self" => td_string!(i18n, errors.cover_self),
         "ends_before_start" => td_string!(i18n, errors.ends_before_start),
         "in_past" => td_string!(i18n, errors.in_past),
+        "invalid_phone" => td_string!(i18n, errors.invalid_phone),
+        "consent_required" => td_string!(i18n, errors.consent_required),
+        "referral_moved_on" => td_string!(i18n, errors.referral_moved_on),
+        "date_not_past" => td_string!(i18n, errors.date_not_past),
+        "choose_clinician" => td_string!(i18n, errors.choose_clinician),
         _ => td_string!(i18n, errors.unexpected),
     };
     // Ranges name both ends; a single number is a minimum or a maximum, as the message says.
@@ -209,6 +214,14 @@ pub fn notice_text(code: &str) -> String {
         "help_requested" => td_string!(i18n, notices.help_requested),
         "flag_closed" => td_string!(i18n, notices.flag_closed),
         "step_changed" => td_string!(i18n, notices.step_changed),
+        "referral_received" => td_string!(i18n, notices.referral_received),
+        "referral_received_risk" => td_string!(i18n, notices.referral_received_risk),
+        "referral_saved" => td_string!(i18n, notices.referral_saved),
+        "waiting_list" => td_string!(i18n, notices.waiting_list),
+        "waiting_list_invited" => td_string!(i18n, notices.waiting_list_invited),
+        "assessment_booked" => td_string!(i18n, notices.assessment_booked),
+        "assessment_recorded" => td_string!(i18n, notices.assessment_recorded),
+        "referral_closed" => td_string!(i18n, notices.referral_closed),
         _ => td_string!(i18n, errors.unexpected),
     }
     .to_string()

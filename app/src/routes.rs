@@ -23,6 +23,8 @@ use crate::{
         admin::AdminPage,
         escalation::{HandoverPage, HelpPage},
         home::HomePage,
+        intake::{IntakePage, NewReferralPage, ReferralFormPage, ReferralPage, ReferralReceivedPage},
+        report::ReportPage,
         measurement::{ProgressPage, QuestionnairePage, QuestionnairesPage, StaffResponsePage},
         messages::MessagesPage,
         patients::{PatientPage, PatientsPage},
@@ -79,6 +81,12 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/programmes/:enrolment") view=ProgrammePage ssr=SsrMode::Async/>
                         <Route path=path!("/programmes/:enrolment/modules/:module") view=ModulePage ssr=SsrMode::Async/>
                         <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
+                        <Route path=path!("/refer/:organisation") view=ReferralFormPage ssr=SsrMode::Async/>
+                        <Route path=path!("/refer/:organisation/received") view=ReferralReceivedPage ssr=SsrMode::Async/>
+                        <Route path=path!("/intake") view=IntakePage ssr=SsrMode::Async/>
+                        <Route path=path!("/intake/new") view=NewReferralPage ssr=SsrMode::Async/>
+                        <Route path=path!("/intake/:id") view=ReferralPage ssr=SsrMode::Async/>
+                        <Route path=path!("/reports") view=ReportPage ssr=SsrMode::Async/>
                         <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async/>
                         <Route path=path!("/access-log") view=AccessLogPage ssr=SsrMode::Async/>
                     </Routes>
@@ -108,6 +116,8 @@ fn Layout(children: Children) -> impl IntoView {
                 <ul class="nav">
                     {link("/", td_string!(i18n, nav.home).to_string())}
                     {staff_list.then(|| link("/patients", td_string!(i18n, nav.patients).to_string()))}
+                    {roles.contains(&Role::TeamLead).then(|| link("/intake", td_string!(i18n, nav.intake).to_string()))}
+                    {roles.iter().any(|r| matches!(r, Role::TeamLead | Role::OrgAdmin)).then(|| link("/reports", td_string!(i18n, nav.reports).to_string()))}
                     {roles.contains(&Role::OrgAdmin).then(|| link("/admin", td_string!(i18n, nav.admin).to_string()))}
                     {roles.contains(&Role::Patient).then(|| link("/messages", td_string!(i18n, nav.messages).to_string()))}
                     {roles.contains(&Role::Patient).then(|| link("/progress", td_string!(i18n, nav.progress).to_string()))}

@@ -5,6 +5,7 @@
 //! questionnaires are due, [`fhir`] their FHIR R4 form, and [`calendar`] the Norwegian
 //! working days (Europe/Oslo, public holidays) that answer deadlines are counted in. [`flags`]
 //! are the escalation rules and [`ladder`] the stepped-care ladder and the decisions on a flag.
+//! [`service`] is a service's outcome report, with small groups suppressed.
 
 pub mod answers;
 pub mod calendar;
@@ -17,6 +18,7 @@ mod markdown;
 mod model;
 pub mod outcomes;
 pub mod schedule;
+pub mod service;
 
 use std::{fmt, path::PathBuf};
 

@@ -12,26 +12,21 @@ use axum::{
 use serde::Deserialize;
 use sqlx::AnyPool;
 use stegvis_content::{fhir, instruments};
-use stegvis_platform::{measurement, steps, CurrentViewer, Error, RequestId};
+use stegvis_content::service::{self, Period};
+use stegvis_platform::{dates, measurement, report, steps, CurrentViewer, Error, RequestId};
 
 pub fn routes(pool: AnyPool) -> Router {
     Router::new()
         .route("/downloads/my-answers.json", get(my_answers))
         .route("/downloads/questionnaires/{file}", get(questionnaire))
         .route("/downloads/patients/{patient}/handovers/{file}", get(handover))
+        .route("/downloads/report.csv", get(report_csv))
+        .route("/downloads/report.json", get(report_json))
         .with_state(pool)
 }
 
 fn json_file(name: &str, body: String) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "application/fhir+json; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-            (header::CACHE_CONTROL, "no-store".to_string()),
-        ],
-        body,
-    )
-        .into_response()
+    attachment("application/fhir+json; charset=utf-8", name.to_string(), body)
 }
 
 fn failed(error: Error) -> Response {
@@ -101,6 +96,53 @@ async fn handover(
     .await;
     match result {
         Ok((change, bundle)) => json_file(&format!("overforing-{change}.json"), serde_json::to_string_pretty(&bundle).expect("a bundle serialises")),
+        Err(error) => failed(error),
+    }
+}
+
+#[derive(Deserialize)]
+struct PeriodQuery {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// The service report of the viewer's organisation for a period (team leads, administrators).
+async fn report_for(pool: &AnyPool, viewer: CurrentViewer, query: PeriodQuery, request_id: &str) -> Result<service::Report, Error> {
+    let viewer = viewer.0.ok_or(Error::Unauthenticated)?;
+    let default = report::last_year();
+    let from = query.from.as_deref().and_then(dates::parse).unwrap_or(default.from);
+    let to = query.to.as_deref().and_then(dates::parse).unwrap_or(default.to);
+    report::for_viewer(pool, &viewer, Period { from: from.min(to), to: to.max(from) }, request_id).await
+}
+
+fn attachment(content_type: &str, name: String, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The report as CSV: one line per group and measure, suppressed cells as "<5".
+async fn report_csv(State(pool): State<AnyPool>, Extension(viewer): Extension<CurrentViewer>, Extension(request): Extension<RequestId>, Query(query): Query<PeriodQuery>) -> Response {
+    match report_for(&pool, viewer, query, &request.0).await {
+        Ok(r) => attachment("text/csv; charset=utf-8", format!("stegvis-rapport-{}-{}.csv", dates::format(r.period.from), dates::format(r.period.to)), service::to_csv(&r)),
+        Err(error) => failed(error),
+    }
+}
+
+/// The report as JSON: the anonymised, suppressed figures (no person, no row per patient).
+async fn report_json(State(pool): State<AnyPool>, Extension(viewer): Extension<CurrentViewer>, Extension(request): Extension<RequestId>, Query(query): Query<PeriodQuery>) -> Response {
+    match report_for(&pool, viewer, query, &request.0).await {
+        Ok(r) => attachment(
+            "application/json; charset=utf-8",
+            format!("stegvis-rapport-{}-{}.json", dates::format(r.period.from), dates::format(r.period.to)),
+            serde_json::to_string_pretty(&r).expect("a report serialises"),
+        ),
         Err(error) => failed(error),
     }
 }

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod auth;
 pub mod escalation;
 pub mod guidance;
+pub mod intake;
 pub mod measurement;
 pub mod patients;
 pub mod programmes;

@@ -114,6 +114,11 @@ fn action_text(code: &str) -> String {
         "close_flag" => td_string!(i18n, actions.close_flag),
         "change_step" => td_string!(i18n, actions.change_step),
         "view_handover" => td_string!(i18n, actions.view_handover),
+        "refer" => td_string!(i18n, actions.refer),
+        "view_referral" => td_string!(i18n, actions.view_referral),
+        "waiting_list" => td_string!(i18n, actions.waiting_list),
+        "book_assessment" => td_string!(i18n, actions.book_assessment),
+        "close_referral" => td_string!(i18n, actions.close_referral),
         _ => td_string!(i18n, actions.other),
     }
     .to_string()

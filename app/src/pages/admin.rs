@@ -95,12 +95,40 @@ pub fn AdminPage() -> impl IntoView {
                             }).collect_view()}
                 </Table>
             </section>
+            {intake_settings(organisation_id, &viewer.membership()?.organisation.slug, &flash).await?}
             {programme_settings(organisation_id).await?}
             {crate::pages::escalation::ladder_settings(organisation_id, &flash).await?}
             {crate::pages::escalation::flag_rule_settings(organisation_id, &flash).await?}
             {instrument_settings(organisation_id, &flash).await?}
             {mail_status(organisation_id).await?}
         })
+    })
+}
+
+/// The public self-referral form (open or closed, and its address) and how often people on the
+/// waiting list are asked to answer the screening again.
+async fn intake_settings(organisation_id: i64, slug: &str, flash: &Flash) -> Result<impl IntoView + use<>, Error> {
+    let i18n = locale();
+    let settings = stegvis_platform::intake::settings(&mut *services().db.pool.acquire().await?, organisation_id).await?;
+    let address = format!("{}/refer/{slug}", services().public_origin);
+    let weeks = flash.value("rescreen_weeks").unwrap_or_else(|| settings.rescreen_weeks.to_string());
+    Ok(view! {
+        <section aria-labelledby="intake-heading" id="intake" class="card">
+            <h2 id="intake-heading">{td_string!(i18n, admin.intake_title).to_string()}</h2>
+            <p>{td_string!(i18n, admin.public_form).to_string()}" "<a href=address.clone()>{address.clone()}</a></p>
+            <form method="post" action=crate::api::intake::SaveIntakeSettings::PATH class="stack">
+                <div class="choice">
+                    <input type="checkbox" id="self_referral_open" name="self_referral_open" value="yes" checked=settings.self_referral_open == 1/>
+                    <label for="self_referral_open">{td_string!(i18n, admin.self_referral_open).to_string()}</label>
+                </div>
+                <div class="field" class:invalid=flash.error("rescreen_weeks").is_some()>
+                    <label for="rescreen_weeks">{td_string!(i18n, admin.rescreen_weeks).to_string()}</label>
+                    {crate::pages::guidance::field_error(flash, "rescreen_weeks")}
+                    <input id="rescreen_weeks" name="rescreen_weeks" inputmode="numeric" size="2" value=weeks aria-describedby=crate::pages::guidance::described(flash, "rescreen_weeks")/>
+                </div>
+                <button type="submit" class="button secondary">{td_string!(i18n, admin.save_intake).to_string()}</button>
+            </form>
+        </section>
     })
 }
 

@@ -225,7 +225,7 @@ pub fn QuestionnairePage() -> impl IntoView {
 
 /// One item: a fieldset whose legend is the question, with a native radio button per answer.
 /// The first radio button carries the item's id, so the error summary's link lands on it.
-fn item_fieldset(item: &'static Item, text: &InstrumentText, number: Option<usize>, chosen: Option<String>, error: Option<String>) -> impl IntoView {
+pub(crate) fn item_fieldset(item: &'static Item, text: &InstrumentText, number: Option<usize>, chosen: Option<String>, error: Option<String>) -> impl IntoView {
     let lang = locale().as_str();
     let name = Instrument::form_key(item);
     let question = text.question(item).map(|t| t.get(lang).to_string()).unwrap_or_default();

@@ -344,6 +344,14 @@ pub struct NewInvitation<'a> {
 
 /// Invites a person by e-mail; `compose` writes the mail around the one-time link token.
 pub async fn invite(pool: &AnyPool, new: NewInvitation<'_>, compose: impl FnOnce(&str) -> Mail) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    invite_in(&mut tx, new, compose).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`invite`] in the caller's transaction (an intake decision that lets the person in).
+pub async fn invite_in(conn: &mut sqlx::AnyConnection, new: NewInvitation<'_>, compose: impl FnOnce(&str) -> Mail) -> Result<()> {
     let email = normalise_email(new.email);
     let name = new.display_name.trim();
     let mut errors = Vec::new();
@@ -360,7 +368,6 @@ pub async fn invite(pool: &AnyPool, new: NewInvitation<'_>, compose: impl FnOnce
         return Err(Error::Invalid(errors));
     }
     let (token, hash) = tokens::generate();
-    let mut tx = pool.begin().await?;
     sqlx::query(
         "INSERT INTO invitations (organisation_id, email, display_name, role, locale, token_hash, invited_by, created_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -374,10 +381,9 @@ pub async fn invite(pool: &AnyPool, new: NewInvitation<'_>, compose: impl FnOnce
     .bind(new.invited_by)
     .bind(now())
     .bind(now() + INVITATION_SECONDS)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    mail::enqueue(&mut tx, &compose(&token)).await?;
-    tx.commit().await?;
+    mail::enqueue(conn, &compose(&token)).await?;
     Ok(())
 }
 

@@ -31,6 +31,14 @@ pub enum Action {
     CloseFlag,
     ChangeStep,
     ViewHandover,
+    /// A member of staff entered a referral.
+    Refer,
+    ViewReferral,
+    WaitingList,
+    BookAssessment,
+    CloseReferral,
+    /// The service report (no patient id; counts only).
+    ViewReport,
 }
 
 impl Action {
@@ -56,6 +64,12 @@ impl Action {
             Action::CloseFlag => "close_flag",
             Action::ChangeStep => "change_step",
             Action::ViewHandover => "view_handover",
+            Action::Refer => "refer",
+            Action::ViewReferral => "view_referral",
+            Action::WaitingList => "waiting_list",
+            Action::BookAssessment => "book_assessment",
+            Action::CloseReferral => "close_referral",
+            Action::ViewReport => "view_report",
         }
     }
 }

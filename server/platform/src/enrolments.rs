@@ -5,7 +5,7 @@ use std::{collections::HashMap, sync::Arc};
 
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, AnyPool, FromRow};
-use stegvis_content::{Programme, ProgrammeKind};
+use stegvis_content::{schedule::Occasion, Programme, ProgrammeKind};
 
 use crate::{
     access::{PatientAccess, Viewer},
@@ -209,15 +209,52 @@ pub async fn enrol(pool: &AnyPool, content: &Content, access: &PatientAccess, pr
     Ok(id)
 }
 
-/// Enrols a new patient in the organisation's waiting-list programme, if it has one. Runs in
-/// the transaction that creates the patient.
+/// Enrols a new patient in the organisation's waiting-list programme, if it has one and the
+/// patient has no programme yet (someone assessed before accepting their invitation goes
+/// straight to treatment). Runs in the transaction that creates the patient. The screening
+/// of their referral, if any, becomes the programme's first scores, so a re-screening while
+/// waiting is compared with it.
 pub async fn enrol_from_waiting_list(conn: &mut AnyConnection, content: &Content, organisation_id: i64, patient_id: i64) -> Result<()> {
     let programme_id: Option<String> = sqlx::query_scalar("SELECT waiting_list_programme FROM organisations WHERE id = $1")
         .bind(organisation_id)
         .fetch_one(&mut *conn)
         .await?;
     let Some((version_id, programme)) = programme_id.and_then(|p| content.current(&p)) else { return Ok(()) };
-    create(conn, organisation_id, patient_id, *version_id, programme, false, None, dates::today()).await?;
+    let enrolled: Option<i64> = sqlx::query_scalar("SELECT id FROM enrolments WHERE patient_id = $1 LIMIT 1").bind(patient_id).fetch_optional(&mut *conn).await?;
+    if enrolled.is_some() {
+        return Ok(());
+    }
+    let today = dates::today();
+    let enrolment_id = create(conn, organisation_id, patient_id, *version_id, programme, false, None, today).await?;
+    let screening: Vec<(String, String, i64, i64)> = sqlx::query_as(
+        "SELECT s.instrument_id, s.answers, s.total, s.submitted_at FROM screenings s JOIN referrals r ON r.id = s.referral_id
+          WHERE r.patient_id = $1 AND r.status IN ('new', 'waiting')
+            AND r.id = (SELECT MAX(id) FROM referrals WHERE patient_id = $1 AND status IN ('new', 'waiting'))",
+    )
+    .bind(patient_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (instrument_id, answers, total, submitted_at) in screening {
+        let (due_on, closes_on) = crate::measurement::window_between(today, dates::add_days(today, 7 * programme.weeks as i64), Occasion::Start);
+        let questionnaire_id: i64 = sqlx::query_scalar(
+            "INSERT INTO questionnaires (enrolment_id, instrument_id, occasion, due_on, closes_on, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(enrolment_id)
+        .bind(&instrument_id)
+        .bind(Occasion::Start.key())
+        .bind(dates::format(due_on))
+        .bind(dates::format(closes_on))
+        .bind(now())
+        .fetch_one(&mut *conn)
+        .await?;
+        sqlx::query("INSERT INTO responses (questionnaire_id, revision, answers, total, submitted_at) VALUES ($1, 1, $2, $3, $4)")
+            .bind(questionnaire_id)
+            .bind(answers)
+            .bind(total)
+            .bind(submitted_at)
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(())
 }
 

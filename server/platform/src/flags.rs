@@ -137,7 +137,15 @@ pub async fn raise(conn: &mut AnyConnection, notifier: &Notifier, flag: Raise<'_
     .fetch_optional(&mut *conn)
     .await?;
     if let (Some(id), flags::Urgency::Urgent) = (id, flag.kind.urgency()) {
-        for user_id in guides_today(conn, flag.patient_id, at).await? {
+        let mut told = guides_today(conn, flag.patient_id, at).await?;
+        // Nobody guides a person who is still in the intake queue: the team leads hear at once.
+        if told.is_empty() {
+            told = sqlx::query_scalar("SELECT s.user_id FROM staff_roles s JOIN patients p ON p.organisation_id = s.organisation_id WHERE p.id = $1 AND s.role = 'team_lead'")
+                .bind(flag.patient_id)
+                .fetch_all(&mut *conn)
+                .await?;
+        }
+        for user_id in told {
             notifier.notify(conn, user_id, Notice::UrgentFlag, Some(&format!("flag:{id}"))).await?;
         }
     }

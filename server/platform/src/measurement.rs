@@ -223,10 +223,28 @@ pub async fn due(pool: &AnyPool, content: &Content, organisation_id: i64, patien
     .await?
     .into_iter()
     .collect();
+    // While a referral waits, the waiting-list programme asks the screening again every few weeks.
+    let rescreen_every: Option<i64> = sqlx::query_scalar(
+        "SELECT o.rescreen_weeks FROM referrals r JOIN organisations o ON o.id = r.organisation_id WHERE r.patient_id = $1 AND r.status = 'waiting' LIMIT 1",
+    )
+    .bind(patient_id)
+    .fetch_optional(pool)
+    .await?;
     for enrolment in enrolments::of_patient(pool, patient_id).await? {
         let programme = content.snapshot(pool, enrolment.programme_version_id).await?;
+        let rescreen: Vec<Occasion> = match (rescreen_every, enrolment.is_guided() || enrolment.ended_at.is_some(), dates::parse(&enrolment.start_date)) {
+            (Some(every), false, Some(start)) => crate::intake::rescreen_weeks(every, dates::days_between(start, today)).into_iter().map(Occasion::Week).collect(),
+            _ => Vec::new(),
+        };
         for measure in measures(pool, organisation_id, &programme).await?.into_iter().filter(|m| usable(&m.instrument)) {
-            for occasion in schedule::occasions(&measure.when, programme.weeks) {
+            let screening = crate::intake::SCREENING.contains(&measure.instrument.as_str());
+            let mut occasions = schedule::occasions(&measure.when, programme.weeks);
+            if screening {
+                occasions.extend(rescreen.iter().copied());
+                occasions.sort();
+                occasions.dedup();
+            }
+            for occasion in occasions {
                 // Once a therapist has ended the programme, the weekly questionnaires stop.
                 if enrolment.ended_at.is_some() && matches!(occasion, Occasion::Start | Occasion::Week(_)) {
                     continue;
@@ -477,15 +495,22 @@ pub fn progress(responses: &[Response], enrolment_id: i64) -> Vec<Measured> {
 /// therapist's written feedback on homework and the recorded contacts (phone, video, meeting)
 /// within the programme's dates.
 pub async fn outcome(pool: &AnyPool, measured: &[Measured], enrolment_id: i64) -> Result<Option<Outcome>> {
-    let contacts: i64 = sqlx::query_scalar(
-        "SELECT (SELECT COUNT(*) FROM feedback f JOIN submissions s ON s.id = f.submission_id WHERE s.enrolment_id = $1)
-              + (SELECT COUNT(*) FROM contacts c JOIN enrolments e ON e.patient_id = c.patient_id
-                  WHERE e.id = $1 AND c.held_on >= e.start_date AND c.held_on <= e.end_date)",
-    )
+    let contacts: i64 = sqlx::query_scalar(&format!("SELECT {}", treatment_contacts("$1")))
     .bind(enrolment_id)
     .fetch_one(pool)
     .await?;
     Ok(with_series(measured, |series| outcomes::outcome(series, u32::try_from(contacts).unwrap_or(0))))
+}
+
+/// The SQL for the number of treatment contacts of the enrolment whose id is `enrolment` (a
+/// placeholder or a column): the therapist's written feedback on homework and the recorded
+/// contacts within the programme's dates.
+pub fn treatment_contacts(enrolment: &str) -> String {
+    format!(
+        "((SELECT COUNT(*) FROM feedback f JOIN submissions s ON s.id = f.submission_id WHERE s.enrolment_id = {enrolment})
+          + (SELECT COUNT(*) FROM contacts c JOIN enrolments ce ON ce.patient_id = c.patient_id
+              WHERE ce.id = {enrolment} AND c.held_on >= ce.start_date AND c.held_on <= ce.end_date))"
+    )
 }
 
 /// The measures as the outcome and flag rules take them: each measure's totals in time order.

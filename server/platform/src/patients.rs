@@ -81,6 +81,17 @@ pub async fn staff(pool: &AnyPool, organisation_id: i64) -> Result<Vec<StaffRow>
     .await?)
 }
 
+/// How many patients each therapist of the organisation guides now (for choosing one).
+pub async fn caseload_sizes(pool: &AnyPool, organisation_id: i64) -> Result<std::collections::BTreeMap<i64, i64>> {
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT a.therapist_id, COUNT(*) FROM assignments a JOIN patients p ON p.id = a.patient_id WHERE p.organisation_id = $1 GROUP BY a.therapist_id",
+    )
+    .bind(organisation_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().collect())
+}
+
 /// The patient's record as staff see it in this foundation: who they are and who guides them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PatientRecord {
@@ -105,6 +116,13 @@ pub async fn read_record(pool: &AnyPool, access: &PatientAccess, request_id: &st
 /// `instead` moves the patient: the therapists they had are no longer assigned.
 pub async fn assign(pool: &AnyPool, access: &PatientAccess, therapist_id: i64, instead: bool, request_id: &str) -> Result<()> {
     let mut tx = pool.begin().await?;
+    assign_in(&mut tx, access, therapist_id, instead, request_id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`assign`] in the caller's transaction (an assessment that starts a programme).
+pub async fn assign_in(tx: &mut sqlx::AnyConnection, access: &PatientAccess, therapist_id: i64, instead: bool, request_id: &str) -> Result<()> {
     let is_therapist: Option<i64> = sqlx::query_scalar(
         "SELECT user_id FROM staff_roles WHERE user_id = $1 AND organisation_id = $2 AND role = 'therapist'",
     )
@@ -125,8 +143,7 @@ pub async fn assign(pool: &AnyPool, access: &PatientAccess, therapist_id: i64, i
         .execute(&mut *tx)
         .await?;
     let action = if instead { audit::Action::ReassignTherapist } else { audit::Action::AssignTherapist };
-    audit::record(&mut tx, access, action, request_id).await?;
-    tx.commit().await?;
+    audit::record(tx, access, action, request_id).await?;
     Ok(())
 }
 

@@ -111,6 +111,39 @@ pub async fn this_week(pool: &AnyPool, therapist_id: i64) -> Result<BTreeMap<i64
     Ok(result)
 }
 
+/// Every patient's therapist minutes in an organisation, all weeks (for the service report):
+/// the same estimate per therapist and week as the record shows, corrections taking its place.
+pub async fn totals(pool: &AnyPool, organisation_id: i64) -> Result<BTreeMap<i64, i64>> {
+    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT patient_id, actor_user_id, at FROM audit_log WHERE organisation_id = $1 AND actor_role = 'therapist' AND patient_id IS NOT NULL",
+    )
+    .bind(organisation_id)
+    .fetch_all(pool)
+    .await?;
+    let corrections: Vec<(i64, i64, String, i64)> = sqlx::query_as(
+        "SELECT t.patient_id, t.therapist_id, t.week, t.minutes FROM time_corrections t JOIN patients p ON p.id = t.patient_id WHERE p.organisation_id = $1",
+    )
+    .bind(organisation_id)
+    .fetch_all(pool)
+    .await?;
+    let mut weeks: BTreeMap<(i64, i64, String), i64> = BTreeMap::new();
+    let mut times: BTreeMap<(i64, i64, String), Vec<i64>> = BTreeMap::new();
+    for (patient, therapist, at) in rows {
+        times.entry((patient, therapist, week_of(at))).or_default().push(at);
+    }
+    for (key, times) in times {
+        weeks.insert(key, minutes(estimate(&times)));
+    }
+    for (patient, therapist, week, corrected) in corrections {
+        weeks.insert((patient, therapist, week), corrected);
+    }
+    let mut totals = BTreeMap::new();
+    for ((patient, _, _), minutes) in weeks {
+        *totals.entry(patient).or_insert(0) += minutes;
+    }
+    Ok(totals)
+}
+
 /// The therapist's own figure for a week (`week`: any date in it).
 pub async fn correct(pool: &AnyPool, access: &PatientAccess, week: &str, minutes: &str, request_id: &str) -> Result<()> {
     let day = dates::past_date("week", week)?;
