@@ -85,7 +85,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/refer/:organisation/received") view=ReferralReceivedPage ssr=SsrMode::Async/>
                         <Route path=path!("/intake") view=IntakePage ssr=SsrMode::Async/>
                         <Route path=path!("/intake/new") view=NewReferralPage ssr=SsrMode::Async/>
-                        <Route path=path!("/intake/:id") view=ReferralPage ssr=SsrMode::Async/>
+                        <Route path=path!("/intake/:referral") view=ReferralPage ssr=SsrMode::Async/>
                         <Route path=path!("/reports") view=ReportPage ssr=SsrMode::Async/>
                         <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async/>
                         <Route path=path!("/access-log") view=AccessLogPage ssr=SsrMode::Async/>

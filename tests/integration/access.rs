@@ -86,6 +86,14 @@ const PAGES: &[(&str, [Outcome; 7])] = &[
     // The help page is the patient's; a handover summary is the record's.
     ("/help", [ToLogin, Shown, NotFound, NotFound, NotFound, NotFound, NotFound]),
     ("/patients/{id}/handovers/{change}", [ToLogin, NotFound, Shown, Forbidden, Shown, Forbidden, NotFound]),
+    // Intake: the self-referral form is public; the queue and referrals are the team lead's;
+    // the service report is the team lead's and the administrator's (counts only).
+    ("/refer/{organisation}", [Shown; 7]),
+    ("/refer/{organisation}/received", [Shown; 7]),
+    ("/intake", [ToLogin, NotFound, Forbidden, Forbidden, Shown, Forbidden, Shown]),
+    ("/intake/new", [ToLogin, NotFound, Forbidden, Forbidden, Shown, Forbidden, Shown]),
+    ("/intake/{referral}", [ToLogin, NotFound, Forbidden, Forbidden, Shown, Forbidden, NotFound]),
+    ("/reports", [ToLogin, NotFound, Forbidden, Forbidden, Shown, Shown, Shown]),
 ];
 
 /// Server functions: the form posted and one outcome per actor.
@@ -207,6 +215,23 @@ fn server_functions(ids: &Ids) -> Vec<(&'static str, Vec<(&'static str, String)>
         ),
         ("/api/ladder", vec![], [ToLogin, NotFound, Forbidden, Forbidden, Forbidden, Redirected, Redirected]),
         ("/api/flag-rules", vec![("flag.inactivity.days", s("14"))], [ToLogin, NotFound, Forbidden, Forbidden, Forbidden, Redirected, Redirected]),
+        // Intake: anyone may send the public form (this one comes back with its errors); the
+        // team lead decides on referrals; the administrator sets the intake.
+        ("/api/refer", vec![("organisation", s("bergvik-rph")), ("name", s("Test"))], [Redirected; 7]),
+        ("/api/intake-refer", vec![("name", s("Test"))], [ToLogin, NotFound, Forbidden, Forbidden, Redirected, Forbidden, Redirected]),
+        ("/api/intake-wait", vec![("referral_id", ids.referral.to_string())], [ToLogin, NotFound, Forbidden, Forbidden, Redirected, Forbidden, NotFound]),
+        (
+            "/api/intake-book",
+            vec![("referral_id", ids.referral.to_string()), ("assessment_day", ids.next_month.clone()), ("assessment_time", s("10:00")), ("assessment_with", ids.assigned_therapist.to_string())],
+            [ToLogin, NotFound, Forbidden, Forbidden, Redirected, Forbidden, NotFound],
+        ),
+        (
+            "/api/intake-assess",
+            vec![("referral_id", ids.referral.to_string()), ("start_date", ids.today.clone()), ("assessment_note", s(""))],
+            [ToLogin, NotFound, Forbidden, Forbidden, Redirected, Forbidden, NotFound],
+        ),
+        ("/api/intake-close", vec![("referral_id", ids.referral.to_string()), ("close_reason", s("nonsense"))], [ToLogin, NotFound, Forbidden, Forbidden, Redirected, Forbidden, NotFound]),
+        ("/api/intake-settings", vec![("self_referral_open", s("yes")), ("rescreen_weeks", s("2"))], [ToLogin, NotFound, Forbidden, Forbidden, Forbidden, Redirected, Redirected]),
     ]
 }
 
@@ -230,6 +255,8 @@ struct Ids {
     /// The patient's open flag (their request for more help) and their step change.
     flag: i64,
     step_change: i64,
+    /// A new referral in the team's intake queue.
+    referral: i64,
     today: String,
     next_month: String,
 }
@@ -264,6 +291,7 @@ async fn every_route_and_function_for_every_role(backend: Backend) {
             .await,
         flag: server.id_of("SELECT MIN(f.id) FROM flags f JOIN patients p ON p.id = f.patient_id JOIN users u ON u.id = p.user_id WHERE u.email = $1 AND f.closed_at IS NULL", "pasient@stegvis.demo").await,
         step_change: server.id_of("SELECT MIN(s.id) FROM step_changes s JOIN patients p ON p.id = s.patient_id JOIN users u ON u.id = p.user_id WHERE u.email = $1", "pasient@stegvis.demo").await,
+        referral: server.id_of("SELECT MIN(r.id) FROM referrals r JOIN patients p ON p.id = r.patient_id JOIN users u ON u.id = p.user_id WHERE u.email = $1", "ingrid.saether@stegvis.demo").await,
         today: stegvis_platform::dates::format(stegvis_platform::dates::today()),
         next_month: stegvis_platform::dates::format(stegvis_platform::dates::add_days(stegvis_platform::dates::today(), 30)),
     };
@@ -287,6 +315,7 @@ async fn every_route_and_function_for_every_role(backend: Backend) {
         let b = as_actor(&server, actor).await;
         for (path, expected) in PAGES {
             let url = path.replace("/questionnaires/{id}", &format!("/questionnaires/{}", ids.questionnaire)).replace("{response}", &ids.response.to_string()).replace("{change}", &ids.step_change.to_string());
+            let url = url.replace("{referral}", &ids.referral.to_string()).replace("{organisation}", "bergvik-rph");
             let url = url.replace("{id}", &ids.patient.to_string()).replace("{enrolment}", &ids.enrolment.to_string()).replace("{module}", "1");
             let got = outcome(&b.get(&url).await);
             if got != expected[i] {

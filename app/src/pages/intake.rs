@@ -330,7 +330,7 @@ pub fn NewReferralPage() -> impl IntoView {
 #[component]
 pub fn ReferralPage() -> impl IntoView {
     let i18n = locale();
-    let id = use_params_map().read_untracked().get("id").and_then(|s| s.parse::<i64>().ok());
+    let id = use_params_map().read_untracked().get("referral").and_then(|s| s.parse::<i64>().ok());
     load(async move {
         let viewer = require_viewer()?;
         let services = services();

@@ -247,7 +247,7 @@ pub async fn enrol_from_waiting_list(conn: &mut AnyConnection, content: &Content
         .bind(now())
         .fetch_one(&mut *conn)
         .await?;
-        sqlx::query("INSERT INTO responses (questionnaire_id, revision, answers, total, submitted_at) VALUES ($1, 1, $2, $3, $4)")
+        sqlx::query("INSERT INTO responses (questionnaire_id, revision, answers, total, submitted_at) VALUES ($1, 0, $2, $3, $4)")
             .bind(questionnaire_id)
             .bind(answers)
             .bind(total)

@@ -107,6 +107,9 @@ fn choice<'a>(form: &'a BTreeMap<String, String>, field: &str, allowed: &[&str],
 /// raises — in one transaction. Nothing is stored when anything is wrong.
 pub async fn refer(pool: &AnyPool, notifier: &Notifier, organisation_id: i64, form: &BTreeMap<String, String>, by: Referrer<'_>, request_id: &str) -> Result<Referred> {
     let get = |f: &str| form.get(f).map(|v| v.trim()).unwrap_or("");
+    if let Referrer::Staff(viewer) = by {
+        viewer.require(&[Role::TeamLead])?;
+    }
     if let Referrer::Public(ip) = by {
         // A field people cannot see: only scripts fill it in. Refused like a rate limit, so a
         // script learns nothing.

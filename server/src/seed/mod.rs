@@ -4,6 +4,7 @@
 mod escalation;
 mod guidance;
 mod homework;
+mod intake;
 
 use std::sync::Arc;
 
@@ -143,6 +144,7 @@ pub async fn demo(db: &Db, content: &Content, public_origin: &str) -> Result<boo
         write(&mut tx, plan).await?;
     }
     guidance::write(&mut tx).await?;
+    intake::write(&mut tx, content, &hash).await?;
     tx.commit().await?;
     escalation::write(pool, content).await?;
     // An invitation still waiting to be accepted.

@@ -63,3 +63,7 @@ CREATE TABLE referral_attempts (
     client_ip  TEXT   NOT NULL
 );
 CREATE INDEX referral_attempts_ip ON referral_attempts (client_ip, at);
+
+-- The report reads every current answer of an organisation: finding a response's correction
+-- must not scan all responses.
+CREATE INDEX responses_corrects ON responses (corrects);
