@@ -137,6 +137,7 @@ pub fn error_text(code: &str) -> String {
         "referral_moved_on" => td_string!(i18n, errors.referral_moved_on),
         "date_not_past" => td_string!(i18n, errors.date_not_past),
         "choose_clinician" => td_string!(i18n, errors.choose_clinician),
+        "request_answered" => td_string!(i18n, errors.request_answered),
         _ => td_string!(i18n, errors.unexpected),
     };
     // Ranges name both ends; a single number is a minimum or a maximum, as the message says.
@@ -222,6 +223,8 @@ pub fn notice_text(code: &str) -> String {
         "assessment_booked" => td_string!(i18n, notices.assessment_booked),
         "assessment_recorded" => td_string!(i18n, notices.assessment_recorded),
         "referral_closed" => td_string!(i18n, notices.referral_closed),
+        "deletion_requested" => td_string!(i18n, notices.deletion_requested),
+        "deletion_answered" => td_string!(i18n, notices.deletion_answered),
         _ => td_string!(i18n, errors.unexpected),
     }
     .to_string()

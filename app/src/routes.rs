@@ -24,6 +24,7 @@ use crate::{
         escalation::{HandoverPage, HelpPage},
         home::HomePage,
         intake::{IntakePage, NewReferralPage, ReferralFormPage, ReferralPage, ReferralReceivedPage},
+        records::MyDataPage,
         report::ReportPage,
         measurement::{ProgressPage, QuestionnairePage, QuestionnairesPage, StaffResponsePage},
         messages::MessagesPage,
@@ -87,6 +88,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/intake/new") view=NewReferralPage ssr=SsrMode::Async/>
                         <Route path=path!("/intake/:referral") view=ReferralPage ssr=SsrMode::Async/>
                         <Route path=path!("/reports") view=ReportPage ssr=SsrMode::Async/>
+                        <Route path=path!("/my-data") view=MyDataPage ssr=SsrMode::Async/>
                         <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async/>
                         <Route path=path!("/access-log") view=AccessLogPage ssr=SsrMode::Async/>
                     </Routes>
@@ -122,6 +124,7 @@ fn Layout(children: Children) -> impl IntoView {
                     {roles.contains(&Role::Patient).then(|| link("/messages", td_string!(i18n, nav.messages).to_string()))}
                     {roles.contains(&Role::Patient).then(|| link("/progress", td_string!(i18n, nav.progress).to_string()))}
                     {roles.contains(&Role::Patient).then(|| link("/access-log", td_string!(i18n, nav.access_log).to_string()))}
+                    {roles.contains(&Role::Patient).then(|| link("/my-data", td_string!(i18n, nav.my_data).to_string()))}
                     {link("/settings", td_string!(i18n, nav.settings).to_string())}
                 </ul>
             </nav>

@@ -13,13 +13,14 @@ use serde::Deserialize;
 use sqlx::AnyPool;
 use stegvis_content::{fhir, instruments};
 use stegvis_content::service::{self, Period};
-use stegvis_platform::{dates, measurement, report, steps, CurrentViewer, Error, RequestId};
+use stegvis_platform::{dates, measurement, records, report, steps, CurrentViewer, Error, RequestId};
 
 pub fn routes(pool: AnyPool) -> Router {
     Router::new()
         .route("/downloads/my-answers.json", get(my_answers))
         .route("/downloads/questionnaires/{file}", get(questionnaire))
         .route("/downloads/patients/{patient}/handovers/{file}", get(handover))
+        .route("/downloads/my-record.json", get(my_record))
         .route("/downloads/report.csv", get(report_csv))
         .route("/downloads/report.json", get(report_json))
         .with_state(pool)
@@ -143,6 +144,19 @@ async fn report_json(State(pool): State<AnyPool>, Extension(viewer): Extension<C
             format!("stegvis-rapport-{}-{}.json", dates::format(r.period.from), dates::format(r.period.to)),
             serde_json::to_string_pretty(&r).expect("a report serialises"),
         ),
+        Err(error) => failed(error),
+    }
+}
+
+/// Everything Stegvis holds about the patient, as one JSON file.
+async fn my_record(State(pool): State<AnyPool>, Extension(viewer): Extension<CurrentViewer>) -> Response {
+    let result = async {
+        let viewer = viewer.0.ok_or(Error::Unauthenticated)?;
+        records::everything(&pool, &viewer).await
+    }
+    .await;
+    match result {
+        Ok(all) => attachment("application/json; charset=utf-8", "stegvis-mine-data.json".into(), serde_json::to_string_pretty(&all).expect("a record serialises")),
         Err(error) => failed(error),
     }
 }

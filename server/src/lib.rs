@@ -222,6 +222,10 @@ pub fn spawn_jobs(config: &Config, db: &Db, content: Arc<Content>, shutdown: wat
                 if let Err(error) = reminders::run(&pool, &content, &notifier, stegvis_platform::now()).await {
                     tracing::warn!(%error, "reminders");
                 }
+                // The retention schedule rides on the same half-hourly beat.
+                if let Err(error) = stegvis_platform::records::apply_retention(&pool, stegvis_platform::now()).await {
+                    tracing::warn!(%error, "retention");
+                }
                 tokio::select! {
                     _ = rx.wait_for(|stop| *stop) => break,
                     _ = tokio::time::sleep(Duration::from_secs(30 * 60)) => {}

@@ -3,7 +3,8 @@
 //! opens the staff home page, which is their caseload. Prints the median and 95th percentile
 //! render time and the database queries per request (counted from sqlx's own statement events),
 //! on SQLite and on PostgreSQL (skipped, said loudly, where none is reachable).
-//! Run with `cargo bench -p stegvis-tests --bench caseload`.
+//! Then the team lead's service report over the same organisation, every patient referred and
+//! every fourth course ended. Run with `cargo bench -p stegvis-tests --bench caseload`.
 
 use std::{
     sync::{
@@ -255,9 +256,81 @@ async fn measure(backend: Backend) {
         counts[1]
     );
     assert_eq!(counts[0], counts[1], "the number of queries must not grow with the rows");
+    report(&server, backend).await;
     server.stop().await;
     cleanup.run().await;
 }
+
+/// Every patient of the large organisation came through a referral; every fourth course has
+/// ended. The team lead opens the service report for the last twelve months.
+async fn report(server: &TestServer, backend: Backend) {
+    let pool = &server.db.pool;
+    let now = stegvis_platform::now();
+    let org: i64 = sqlx::query_scalar("SELECT id FROM organisations WHERE slug = 'stor-kommune'").fetch_one(pool).await.unwrap();
+    let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE email = 'behandler@stegvis.demo'").fetch_one(pool).await.unwrap();
+    let lead: i64 = sqlx::query_scalar("INSERT INTO users (email, display_name, password_hash, locale, created_at) VALUES ('leder@stor.test', 'Teamleder', $1, 'nb', $2) RETURNING id")
+        .bind(&hash)
+        .bind(now)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO staff_roles (user_id, organisation_id, role, created_at) VALUES ($1, $2, 'team_lead', $3)").bind(lead).bind(org).bind(now).execute(pool).await.unwrap();
+    let genders = ["female", "male", "other", "not_said"];
+    let work = ["working", "sick_leave", "aap", "unemployed", "student", "retired"];
+    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(&format!("SELECT p.id, e.id, p.created_at FROM patients p JOIN enrolments e ON e.patient_id = p.id WHERE p.organisation_id = {org}")).fetch_all(pool).await.unwrap();
+    let referrals: Vec<String> = rows
+        .iter()
+        .map(|(p, e, at)| {
+            let referred = at - (20 + p % 40) * 24 * 3600;
+            format!(
+                "({org}, {p}, 'self', '', {}, '{}', 'upper_secondary', '{}', 'no', 'panic', '1_5y', 'none', 'no', '', {referred}, {referred}, 'started', {}, {e})",
+                1945 + p % 60,
+                genders[*p as usize % genders.len()],
+                work[*p as usize % work.len()],
+                at - 3 * 24 * 3600
+            )
+        })
+        .collect();
+    insert(
+        pool,
+        "referrals (organisation_id, patient_id, source, phone, birth_year, gender, education, work, immigrant, main_problem, duration, earlier_help, medication, message, consent_at, referred_at, status, assessed_at, enrolment_id)",
+        &referrals,
+    )
+    .await;
+    sqlx::query(&format!("UPDATE enrolments SET ended_at = {now} WHERE id % 4 = 0 AND patient_id IN (SELECT id FROM patients WHERE organisation_id = {org})")).execute(pool).await.unwrap();
+    sqlx::query("ANALYZE").execute(pool).await.unwrap();
+    let b = server.client();
+    b.login_demo("leder@stor.test").await;
+    let (status, page) = b.text("/reports").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Rapport for tjenesten") && page.contains("Henvisninger"));
+    QUERIES.store(0, Ordering::SeqCst);
+    COUNTING.store(true, Ordering::SeqCst);
+    b.get("/reports").await.bytes().await.unwrap();
+    COUNTING.store(false, Ordering::SeqCst);
+    let queries = QUERIES.load(Ordering::SeqCst);
+    let mut times = Vec::new();
+    for _ in 0..REPORT_ROUNDS {
+        let started = Instant::now();
+        let body = b.get("/reports").await.bytes().await.unwrap();
+        times.push(started.elapsed());
+        assert!(body.len() > 10_000);
+    }
+    times.sort();
+    let at = |q: f64| times[((times.len() - 1) as f64 * q) as usize].as_secs_f64() * 1000.0;
+    let started = Instant::now();
+    let csv = b.get("/downloads/report.csv").await.text().await.unwrap();
+    let csv_ms = started.elapsed().as_secs_f64() * 1000.0;
+    println!(
+        "{backend:?}: service report of {} referrals: median {:.0} ms, p95 {:.0} ms over {REPORT_ROUNDS} requests, {queries} queries; CSV ({} lines) {csv_ms:.0} ms",
+        referrals.len(),
+        at(0.5),
+        at(0.95),
+        csv.lines().count()
+    );
+}
+
+const REPORT_ROUNDS: usize = 10;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {

@@ -94,6 +94,8 @@ const PAGES: &[(&str, [Outcome; 7])] = &[
     ("/intake/new", [ToLogin, NotFound, Forbidden, Forbidden, Shown, Forbidden, Shown]),
     ("/intake/{referral}", [ToLogin, NotFound, Forbidden, Forbidden, Shown, Forbidden, NotFound]),
     ("/reports", [ToLogin, NotFound, Forbidden, Forbidden, Shown, Shown, Shown]),
+    // The patient's own data, whole.
+    ("/my-data", [ToLogin, Shown, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden]),
 ];
 
 /// Server functions: the form posted and one outcome per actor.
@@ -231,6 +233,9 @@ fn server_functions(ids: &Ids) -> Vec<(&'static str, Vec<(&'static str, String)>
             [ToLogin, NotFound, Forbidden, Forbidden, Redirected, Forbidden, NotFound],
         ),
         ("/api/intake-close", vec![("referral_id", ids.referral.to_string()), ("close_reason", s("nonsense"))], [ToLogin, NotFound, Forbidden, Forbidden, Redirected, Forbidden, NotFound]),
+        // Patient rights: the patient asks for deletion; a team lead answers (here: with no answer).
+        ("/api/request-deletion", vec![("deletion_message", s("Slett meldingene mine."))], [ToLogin, Redirected, NotFound, NotFound, NotFound, NotFound, NotFound]),
+        ("/api/answer-deletion", vec![("request", s("999999")), ("deletion_answer", s(""))], [ToLogin, NotFound, Forbidden, Forbidden, Redirected, Forbidden, Redirected]),
         ("/api/intake-settings", vec![("self_referral_open", s("yes")), ("rescreen_weeks", s("2"))], [ToLogin, NotFound, Forbidden, Forbidden, Forbidden, Redirected, Redirected]),
     ]
 }

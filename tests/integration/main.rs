@@ -6,6 +6,8 @@ mod accounts;
 mod audit;
 mod guidance;
 mod hardening;
+mod intake;
 mod measurement;
 mod programmes;
+mod records;
 mod sessions;

@@ -11,6 +11,7 @@ pub mod intake;
 pub mod measurement;
 pub mod patients;
 pub mod programmes;
+pub mod records;
 
 use leptos::prelude::*;
 use stegvis_platform::Error;

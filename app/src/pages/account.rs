@@ -119,6 +119,7 @@ fn action_text(code: &str) -> String {
         "waiting_list" => td_string!(i18n, actions.waiting_list),
         "book_assessment" => td_string!(i18n, actions.book_assessment),
         "close_referral" => td_string!(i18n, actions.close_referral),
+        "answer_deletion_request" => td_string!(i18n, actions.answer_deletion_request),
         _ => td_string!(i18n, actions.other),
     }
     .to_string()

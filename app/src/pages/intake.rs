@@ -14,7 +14,10 @@ use stegvis_platform::{
 };
 
 use crate::{
-    api::intake::{Assess, BookAssessment, CloseReferral, PutOnWaitingList, SelfRefer, StaffRefer},
+    api::{
+        intake::{Assess, BookAssessment, CloseReferral, PutOnWaitingList, SelfRefer, StaffRefer},
+        records::AnswerDeletion,
+    },
     components::{clock, date, load, Field, FlashMessages, Heading, Table},
     context::{locale, request_id, require_viewer, services, Flash},
     i18n::*,
@@ -260,6 +263,7 @@ pub fn IntakePage() -> impl IntoView {
         let pool = &services.db.pool;
         let queue = intake::queue(pool, &viewer, &request_id()).await?;
         let recent = intake::recent(pool, &viewer).await?;
+        let deletions = stegvis_platform::records::open_requests(pool, &viewer).await?;
         let flash = Flash::take().await;
         let slug = viewer.membership()?.organisation.slug.clone();
         let (new, waiting): (Vec<Referral>, Vec<Referral>) = queue.into_iter().partition(|r| r.status == "new");
@@ -283,6 +287,29 @@ pub fn IntakePage() -> impl IntoView {
                 {longest.map(|d| view! { <p>{td_string!(i18n, intake.longest_wait).replace("{n}", &d.to_string())}</p> })}
                 {if waiting.is_empty() { empty(td_string!(i18n, intake.none_waiting).to_string()).into_any() } else { view! { <ReferralTable rows=waiting waiting=true/> }.into_any() }}
             </section>
+            {(!deletions.is_empty()).then(|| view! {
+                <section aria-labelledby="deletion-requests-heading" id="deletion-requests">
+                    <h2 id="deletion-requests-heading">{td_string!(i18n, records.requests_title).to_string()}" ("{deletions.len()}")"</h2>
+                    <p class="hint">{td_string!(i18n, records.requests_intro).to_string()}</p>
+                    {deletions.into_iter().map(|d| {
+                        let field = format!("deletion_answer-{}", d.id);
+                        view! {
+                            <article class="card">
+                                <h3><a href=format!("/patients/{}", d.patient_id)>{d.patient_name.clone()}</a>" · "{date(d.requested_at)}</h3>
+                                {(!d.message.is_empty()).then(|| view! { <p class="prewrap">{d.message.clone()}</p> })}
+                                <form method="post" action=AnswerDeletion::PATH class="stack">
+                                    <input type="hidden" name="request" value=d.id.to_string()/>
+                                    <div class="field">
+                                        <label for=field.clone()>{td_string!(i18n, records.answer_label).to_string()}</label>
+                                        <textarea id=field name="deletion_answer" rows="3" required=true></textarea>
+                                    </div>
+                                    <button type="submit" class="button secondary">{td_string!(i18n, records.answer_button).to_string()}</button>
+                                </form>
+                            </article>
+                        }
+                    }).collect_view()}
+                </section>
+            })}
             <section aria-labelledby="recent-heading">
                 <h2 id="recent-heading">{td_string!(i18n, intake.recent_title).to_string()}</h2>
                 {if recent.is_empty() { empty(td_string!(i18n, intake.none_recent).to_string()).into_any() } else {

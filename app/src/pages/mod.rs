@@ -11,6 +11,7 @@ pub mod measurement;
 pub mod messages;
 pub mod patients;
 pub mod programmes;
+pub mod records;
 pub mod report;
 pub mod sign_in;
 pub mod worksheet;

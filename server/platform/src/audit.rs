@@ -39,6 +39,7 @@ pub enum Action {
     CloseReferral,
     /// The service report (no patient id; counts only).
     ViewReport,
+    AnswerDeletionRequest,
 }
 
 impl Action {
@@ -70,6 +71,7 @@ impl Action {
             Action::BookAssessment => "book_assessment",
             Action::CloseReferral => "close_referral",
             Action::ViewReport => "view_report",
+            Action::AnswerDeletionRequest => "answer_deletion_request",
         }
     }
 }

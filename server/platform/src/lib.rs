@@ -24,6 +24,7 @@ pub mod messages;
 pub mod notify;
 pub mod org;
 pub mod patients;
+pub mod records;
 pub mod reminders;
 pub mod report;
 pub mod steps;

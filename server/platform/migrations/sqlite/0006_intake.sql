@@ -67,3 +67,16 @@ CREATE INDEX referral_attempts_ip ON referral_attempts (client_ip, at);
 -- The report reads every current answer of an organisation: finding a response's correction
 -- must not scan all responses.
 CREATE INDEX responses_corrects ON responses (corrects);
+
+-- A patient's request to delete their data: a task for a clinician, answered with what was
+-- done or why the record must be kept (journal-type data is never hard-deleted by the app).
+CREATE TABLE deletion_requests (
+    id           INTEGER PRIMARY KEY,
+    patient_id   BIGINT NOT NULL REFERENCES patients (id),
+    message      TEXT   NOT NULL,
+    requested_at BIGINT NOT NULL,
+    handled_at   BIGINT,
+    handled_by   BIGINT REFERENCES users (id),
+    answer       TEXT
+);
+CREATE INDEX deletion_requests_patient ON deletion_requests (patient_id);
