@@ -138,6 +138,9 @@ pub fn error_text(code: &str) -> String {
         "date_not_past" => td_string!(i18n, errors.date_not_past),
         "choose_clinician" => td_string!(i18n, errors.choose_clinician),
         "request_answered" => td_string!(i18n, errors.request_answered),
+        "own_admin" => td_string!(i18n, errors.own_admin),
+        "move_patients_first" => td_string!(i18n, errors.move_patients_first),
+        "choose_role" => td_string!(i18n, errors.choose_role),
         _ => td_string!(i18n, errors.unexpected),
     };
     // Ranges name both ends; a single number is a minimum or a maximum, as the message says.
@@ -225,6 +228,8 @@ pub fn notice_text(code: &str) -> String {
         "referral_closed" => td_string!(i18n, notices.referral_closed),
         "deletion_requested" => td_string!(i18n, notices.deletion_requested),
         "deletion_answered" => td_string!(i18n, notices.deletion_answered),
+        "roles_saved" => td_string!(i18n, notices.roles_saved),
+        "staff_deactivated" => td_string!(i18n, notices.staff_deactivated),
         _ => td_string!(i18n, errors.unexpected),
     }
     .to_string()

@@ -236,6 +236,8 @@ fn server_functions(ids: &Ids) -> Vec<(&'static str, Vec<(&'static str, String)>
         // Patient rights: the patient asks for deletion; a team lead answers (here: with no answer).
         ("/api/request-deletion", vec![("deletion_message", s("Slett meldingene mine."))], [ToLogin, Redirected, NotFound, NotFound, NotFound, NotFound, NotFound]),
         ("/api/answer-deletion", vec![("request", s("999999")), ("deletion_answer", s(""))], [ToLogin, NotFound, Forbidden, Forbidden, Redirected, Forbidden, Redirected]),
+        // Team administration: the administrator of Ola's organisation sets his roles (unchanged).
+        ("/api/staff-roles", vec![("user_id", ids.unassigned_therapist.to_string()), ("role~therapist", s("on"))], [ToLogin, NotFound, Forbidden, Forbidden, Forbidden, Redirected, NotFound]),
         ("/api/intake-settings", vec![("self_referral_open", s("yes")), ("rescreen_weeks", s("2"))], [ToLogin, NotFound, Forbidden, Forbidden, Forbidden, Redirected, Redirected]),
     ]
 }

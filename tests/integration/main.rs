@@ -11,3 +11,4 @@ mod measurement;
 mod programmes;
 mod records;
 mod sessions;
+mod staff;

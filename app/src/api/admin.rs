@@ -61,3 +61,26 @@ pub async fn retry_mail(id: i64) -> Result<(), ServerFnError> {
     .await;
     respond(back, vec![], outcome).await
 }
+
+/// An administrator sets a staff member's roles (`role~<role>` ticked), or deactivates them
+/// (`deactivate`), which ends their sessions at once.
+#[server(prefix = "/api", endpoint = "staff-roles")]
+pub async fn set_staff_roles(#[server(flatten)] form: std::collections::BTreeMap<String, String>) -> Result<(), ServerFnError> {
+    let back = "/admin#staff";
+    let outcome = async {
+        let viewer = require_viewer()?;
+        let user_id: i64 = form.get("user_id").and_then(|v| v.parse().ok()).ok_or(Error::NotFound)?;
+        let roles: Vec<Role> = if form.contains_key("deactivate") {
+            Vec::new()
+        } else {
+            form.keys().filter_map(|k| k.strip_prefix("role~")).filter_map(Role::parse).collect()
+        };
+        if roles.is_empty() && !form.contains_key("deactivate") {
+            return Err(Error::invalid("roles", "choose_role"));
+        }
+        stegvis_platform::staff::set_roles(&services().db.pool, &viewer, user_id, &roles, &crate::context::request_id()).await?;
+        redirect_with_notice(back, if roles.is_empty() { "staff_deactivated" } else { "roles_saved" }).await
+    }
+    .await;
+    respond(back, vec![], outcome).await
+}

@@ -7,7 +7,7 @@ use stegvis_platform::{accounts, enrolments, mail, measurement, now, org::Role, 
 
 use crate::{
     api::{
-        admin::{Invite, RetryMail},
+        admin::{Invite, RetryMail, SetStaffRoles},
         measurement::{fhir_questionnaire_path, schedule_key, SetMeasures, UploadPack},
         programmes::{SetPacing, SetWaitingList},
     },
@@ -27,6 +27,8 @@ pub fn AdminPage() -> impl IntoView {
         let staff = patients::staff(pool, organisation_id).await?;
         let invitations = accounts::invitations(pool, organisation_id).await?;
         let flash = Flash::take().await;
+        let slug = viewer.membership()?.organisation.slug.clone();
+        let me = viewer.user.id;
         let chosen_role = flash.value("role").unwrap_or_else(|| "patient".into());
         let chosen_locale = flash.value("locale").unwrap_or_else(|| "nb".into());
         let role_error = flash.error("role");
@@ -56,15 +58,47 @@ pub fn AdminPage() -> impl IntoView {
                     <button type="submit" class="button">{td_string!(i18n, admin.invite_submit).to_string()}</button>
                 </form>
             </section>
-            <section aria-labelledby="staff-heading">
+            <section aria-labelledby="staff-heading" id="staff">
                 <h2 id="staff-heading">{td_string!(i18n, admin.staff).to_string()}</h2>
+                <p class="hint">{td_string!(i18n, admin.staff_hint).to_string()}</p>
                 <Table headings=vec![
                     td_string!(i18n, admin.name).to_string(),
                     td_string!(i18n, admin.email).to_string(),
                     td_string!(i18n, admin.roles).to_string(),
+                    td_string!(i18n, admin.change).to_string(),
                 ]>
-                    {staff.into_iter().map(|s| view! {
-                        <tr><td>{s.display_name}</td><td>{s.email}</td><td>{roles(&s.roles)}</td></tr>
+                    {staff.into_iter().map(|s| {
+                        let held: Vec<&str> = s.roles.split(',').collect();
+                        let me = s.user_id == me;
+                        let boxes = Role::ALL.into_iter().filter(|r| r.is_staff()).map(|r| {
+                            let id = format!("role-{}-{}", s.user_id, r.as_str());
+                            view! {
+                                <div class="choice">
+                                    <input type="checkbox" id=id.clone() name=format!("role~{}", r.as_str()) value="on" checked=held.contains(&r.as_str())/>
+                                    <label for=id>{role_name(r)}</label>
+                                </div>
+                            }
+                        }).collect_view();
+                        view! {
+                            <tr>
+                                <td>{s.display_name.clone()}</td>
+                                <td>{s.email.clone()}</td>
+                                <td>{roles(&s.roles)}</td>
+                                <td>
+                                    <form method="post" action=SetStaffRoles::PATH class="inline-form">
+                                        <input type="hidden" name="user_id" value=s.user_id.to_string()/>
+                                        <fieldset>
+                                            <legend class="visually-hidden">{td_string!(i18n, admin.roles_of).replace("{name}", &s.display_name)}</legend>
+                                            {boxes}
+                                        </fieldset>
+                                        <button type="submit" class="button secondary">{td_string!(i18n, admin.save_roles).to_string()}</button>
+                                        {(!me).then(|| view! {
+                                            <button type="submit" name="deactivate" value="yes" class="button secondary" aria-label=td_string!(i18n, admin.deactivate_who).replace("{name}", &s.display_name)>{td_string!(i18n, admin.deactivate).to_string()}</button>
+                                        })}
+                                    </form>
+                                </td>
+                            </tr>
+                        }
                     }).collect_view()}
                 </Table>
             </section>
@@ -95,7 +129,7 @@ pub fn AdminPage() -> impl IntoView {
                             }).collect_view()}
                 </Table>
             </section>
-            {intake_settings(organisation_id, &viewer.membership()?.organisation.slug, &flash).await?}
+            {intake_settings(organisation_id, &slug, &flash).await?}
             {programme_settings(organisation_id).await?}
             {crate::pages::escalation::ladder_settings(organisation_id, &flash).await?}
             {crate::pages::escalation::flag_rule_settings(organisation_id, &flash).await?}

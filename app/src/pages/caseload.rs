@@ -106,6 +106,7 @@ fn TeamTable(lines: Vec<TeamLine>) -> impl IntoView {
         priority_text(Priority::NewHomework),
         priority_text(Priority::NewMessage),
         priority_text(Priority::Inactive),
+        td_string!(i18n, caseload.reply_time).to_string(),
     ];
     view! {
         <section aria-labelledby="team-heading">
@@ -121,6 +122,7 @@ fn TeamTable(lines: Vec<TeamLine>) -> impl IntoView {
                         <td>{l.homework}</td>
                         <td>{l.messages}</td>
                         <td>{l.inactive}</td>
+                        <td>{l.reply_hours.map(|h| td_string!(i18n, caseload.hours).replace("{n}", &h.to_string())).unwrap_or_else(|| "–".into())}</td>
                     </tr>
                 }).collect_view()}
             </Table>

@@ -154,7 +154,7 @@ pub fn ReferralFormPage() -> impl IntoView {
             <Heading text=td_string!(i18n, intake.form_title).to_string()/>
             <p class="lead">{td_string!(i18n, intake.form_intro).replace("{organisation}", &organisation.name)}</p>
             <p>{td_string!(i18n, intake.form_no_referral).to_string()}</p>
-            <aside class="crisis-box" aria-labelledby="urgent-heading">
+            <aside class="card crisis" aria-labelledby="urgent-heading">
                 <h2 id="urgent-heading">{td_string!(i18n, intake.urgent_title).to_string()}</h2>
                 <p>{td_string!(i18n, intake.urgent_text).to_string()}</p>
             </aside>
@@ -296,7 +296,7 @@ pub fn IntakePage() -> impl IntoView {
                         view! {
                             <article class="card">
                                 <h3><a href=format!("/patients/{}", d.patient_id)>{d.patient_name.clone()}</a>" · "{date(d.requested_at)}</h3>
-                                {(!d.message.is_empty()).then(|| view! { <p class="prewrap">{d.message.clone()}</p> })}
+                                {(!d.message.is_empty()).then(|| view! { <p class="written">{d.message.clone()}</p> })}
                                 <form method="post" action=AnswerDeletion::PATH class="stack">
                                     <input type="hidden" name="request" value=d.id.to_string()/>
                                     <div class="field">
@@ -424,7 +424,7 @@ pub fn ReferralPage() -> impl IntoView {
                 <dl class="facts">
                     {detail.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
                 </dl>
-                {(!referral.message.is_empty()).then(|| view! { <p><strong>{td_string!(i18n, intake.message).to_string()}</strong></p><p class="prewrap">{referral.message.clone()}</p> })}
+                {(!referral.message.is_empty()).then(|| view! { <p><strong>{td_string!(i18n, intake.message).to_string()}</strong></p><p class="written">{referral.message.clone()}</p> })}
                 {referral.assessment_at.map(|at| view! { <p>{format!("{} {} {} – {}", td_string!(i18n, intake.assessment_on), date(at), clock(at), referral.assessment_with_name.clone().unwrap_or_default())}</p> })}
                 {enrolment}
             </section>

@@ -63,7 +63,7 @@ pub fn MyDataPage() -> impl IntoView {
                     <article class="submission">
                         <h3>{title}" ("{date(s.submitted_at)}")"</h3>
                         <AnswersView worksheet=s.worksheet answers=s.answers/>
-                        {s.feedback.map(|f| view! { <p><strong>{f.therapist_name}": "</strong><span class="prewrap">{f.body}</span></p> })}
+                        {s.feedback.map(|f| view! { <p><strong>{f.therapist_name}": "</strong><span class="written">{f.body}</span></p> })}
                     </article>
                 }
             }).collect_view().into_any()
@@ -76,14 +76,14 @@ pub fn MyDataPage() -> impl IntoView {
         };
         let messages = if all.messages.is_empty() { none() } else {
             view! { <ul class="thread">{all.messages.iter().map(|m| view! {
-                <li><strong>{m.author_name.clone()}</strong>" · "{date(m.created_at)}<p class="prewrap">{m.body.clone()}</p></li>
+                <li><strong>{m.author_name.clone()}</strong>" · "{date(m.created_at)}<p class="written">{m.body.clone()}</p></li>
             }).collect_view()}</ul> }.into_any()
         };
         let journal = if all.journal_notes.is_empty() && all.contacts.is_empty() { none() } else {
             view! {
                 <ul>
                     {all.contacts.iter().map(|c| view! { <li>{iso_date(&c.held_on)}" · "{c.therapist_name.clone()}" · "{c.minutes}" min: "{c.summary.clone()}</li> }).collect_view()}
-                    {all.journal_notes.iter().map(|n| view! { <li>{iso_date(&n.current.written_on)}" · "{n.current.author_name.clone()}": "<span class="prewrap">{n.current.body.clone()}</span></li> }).collect_view()}
+                    {all.journal_notes.iter().map(|n| view! { <li>{iso_date(&n.current.written_on)}" · "{n.current.author_name.clone()}": "<span class="written">{n.current.body.clone()}</span></li> }).collect_view()}
                 </ul>
             }.into_any()
         };
@@ -106,7 +106,7 @@ pub fn MyDataPage() -> impl IntoView {
             }.into_any(),
         };
         let answered = all.deletion_requests.iter().filter(|r| r.handled_at.is_some()).map(|r| view! {
-            <p>{td_string!(i18n, records.deletion_answered).replace("{date}", &date(r.handled_at.unwrap_or_default())).replace("{name}", r.handled_by_name.as_deref().unwrap_or_default())}" "<span class="prewrap">{r.answer.clone().unwrap_or_default()}</span></p>
+            <p>{td_string!(i18n, records.deletion_answered).replace("{date}", &date(r.handled_at.unwrap_or_default())).replace("{name}", r.handled_by_name.as_deref().unwrap_or_default())}" "<span class="written">{r.answer.clone().unwrap_or_default()}</span></p>
         }).collect_view();
         Ok::<_, Error>(view! {
             <Heading text=td_string!(i18n, records.title).to_string()/>

@@ -27,6 +27,9 @@ pub struct User {
     pub display_name: String,
     pub locale: String,
     password_hash: Option<String>,
+    /// The password hash and the session epoch: a session is valid while it matches, so a new
+    /// password or a deactivation ends every session of the person at once.
+    session_key: String,
 }
 
 // Never print the password hash, not even in debug output.
@@ -45,11 +48,11 @@ impl AuthUser for User {
 
     /// Changing the password ends every other session of the person.
     fn session_auth_hash(&self) -> &[u8] {
-        self.password_hash.as_deref().unwrap_or("").as_bytes()
+        self.session_key.as_bytes()
     }
 }
 
-const USER_COLUMNS: &str = "id, email, display_name, locale, password_hash";
+const USER_COLUMNS: &str = "id, email, display_name, locale, password_hash, COALESCE(password_hash, '') || ':' || CAST(session_epoch AS TEXT) AS session_key";
 
 pub fn normalise_email(email: &str) -> String {
     email.trim().to_lowercase()

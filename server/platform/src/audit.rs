@@ -40,6 +40,9 @@ pub enum Action {
     /// The service report (no patient id; counts only).
     ViewReport,
     AnswerDeletionRequest,
+    /// An administrator changed a staff member's roles, or deactivated them (no patient id).
+    ChangeRoles,
+    DeactivateStaff,
 }
 
 impl Action {
@@ -72,6 +75,8 @@ impl Action {
             Action::CloseReferral => "close_referral",
             Action::ViewReport => "view_report",
             Action::AnswerDeletionRequest => "answer_deletion_request",
+            Action::ChangeRoles => "change_roles",
+            Action::DeactivateStaff => "deactivate_staff",
         }
     }
 }

@@ -2,7 +2,7 @@
 //! A fixed handful of queries serves the whole list, however many patients are on it (the
 //! benchmark in tests/benches/caseload.rs holds it to that).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyPool, FromRow};
@@ -287,7 +287,7 @@ pub async fn rows(pool: &AnyPool, organisation_id: i64, scope: &Scope) -> Result
     Ok(assemble(patients, waiting, scores, flags, &thresholds, &minutes, now()))
 }
 
-fn assemble(patients: Vec<PatientRow>, waiting: Vec<WaitingRow>, scores: Vec<ScoreRow>, flags: Vec<OpenFlag>, thresholds: &flags::Thresholds, minutes: &std::collections::BTreeMap<i64, i64>, at: i64) -> Vec<CaseloadRow> {
+fn assemble(patients: Vec<PatientRow>, waiting: Vec<WaitingRow>, scores: Vec<ScoreRow>, flags: Vec<OpenFlag>, thresholds: &flags::Thresholds, minutes: &BTreeMap<i64, i64>, at: i64) -> Vec<CaseloadRow> {
     let mut latest: HashMap<i64, Vec<LatestScore>> = HashMap::new();
     for s in scores {
         let list = latest.entry(s.patient_id).or_default();
@@ -422,6 +422,42 @@ pub struct TeamLine {
     pub inactive: usize,
     /// Patients with an open flag.
     pub flagged: usize,
+    /// Median hours from homework handed in or a patient's message to this therapist's written
+    /// answer, over the last 90 days; None without answers.
+    pub reply_hours: Option<i64>,
+}
+
+/// How far back the team's response times look.
+pub const REPLY_WINDOW_DAYS: i64 = 90;
+
+/// Each therapist's answer times (seconds) in the organisation since `since`: feedback after the
+/// homework it answers, and a staff message after the patient's message just before it.
+async fn reply_times(pool: &AnyPool, organisation_id: i64, since: i64) -> Result<BTreeMap<i64, Vec<i64>>> {
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT f.therapist_id, f.created_at - s.submitted_at FROM feedback f JOIN submissions s ON s.id = f.submission_id
+           JOIN enrolments e ON e.id = s.enrolment_id JOIN patients p ON p.id = e.patient_id
+          WHERE p.organisation_id = $1 AND f.created_at >= $2
+         UNION ALL
+         SELECT m.author_id, m.created_at - prev.created_at FROM messages m
+           JOIN messages prev ON prev.id = (SELECT MAX(x.id) FROM messages x WHERE x.patient_id = m.patient_id AND x.id < m.id)
+           JOIN patients p ON p.id = m.patient_id
+          WHERE p.organisation_id = $1 AND m.from_patient = 0 AND prev.from_patient = 1 AND m.created_at >= $2",
+    )
+    .bind(organisation_id)
+    .bind(since)
+    .fetch_all(pool)
+    .await?;
+    let mut by_therapist: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    for (therapist, seconds) in rows {
+        by_therapist.entry(therapist).or_default().push(seconds.max(0));
+    }
+    Ok(by_therapist)
+}
+
+/// The median of whole hours (the lower middle of an even count: a figure that was reached).
+fn median_hours(mut seconds: Vec<i64>) -> Option<i64> {
+    seconds.sort_unstable();
+    seconds.get(seconds.len().checked_sub(1)? / 2).map(|s| (s + 1800) / 3600)
 }
 
 /// The team lead's view of every therapist's caseload (no names of patients).
@@ -436,6 +472,7 @@ pub async fn team(pool: &AnyPool, viewer: &Viewer, request_id: &str) -> Result<V
     .fetch_all(pool)
     .await?;
     let rows = list(pool, viewer, Role::TeamLead, &Scope::Organisation, &Filter::default(), request_id).await?;
+    let mut replies = reply_times(pool, organisation_id, now() - REPLY_WINDOW_DAYS * 24 * 3600).await?;
     Ok(therapists
         .into_iter()
         .map(|(therapist_id, name)| {
@@ -450,7 +487,23 @@ pub async fn team(pool: &AnyPool, viewer: &Viewer, request_id: &str) -> Result<V
                 messages: count(|r| r.messages_waiting > 0),
                 inactive: count(|r| r.inactive),
                 flagged: count(|r| !r.flags.is_empty()),
+                reply_hours: median_hours(replies.remove(&therapist_id).unwrap_or_default()),
             }
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_reply_in_hours() {
+        assert_eq!(median_hours(vec![]), None);
+        assert_eq!(median_hours(vec![3600]), Some(1));
+        // The lower middle of an even count; half an hour rounds up.
+        assert_eq!(median_hours(vec![7200, 1800, 90_000, 36_000]), Some(2));
+        assert_eq!(median_hours(vec![5400, 1799, 90_000]), Some(2));
+        assert_eq!(median_hours(vec![1799]), Some(0));
+    }
 }

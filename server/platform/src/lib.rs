@@ -27,6 +27,7 @@ pub mod patients;
 pub mod records;
 pub mod reminders;
 pub mod report;
+pub mod staff;
 pub mod steps;
 pub mod time_spent;
 pub mod timeline;

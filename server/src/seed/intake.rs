@@ -249,6 +249,10 @@ pub async fn write(conn: &mut AnyConnection, content: &Content, password_hash: &
         };
         insert(conn, &mut rng, referral).await?;
     }
+    // Anne and Knut have left the team: their roles are gone, their patients' courses remain.
+    for id in &former {
+        sqlx::query("DELETE FROM staff_roles WHERE user_id = $1").bind(id).execute(&mut *conn).await?;
+    }
     // This week's intake queue: new self-referrals and one from a GP, and people waiting,
     // who have never logged in.
     let queue: &[(&str, &str, &str, i64, u16, u16)] = &[

@@ -80,3 +80,17 @@ CREATE TABLE deletion_requests (
     answer       TEXT
 );
 CREATE INDEX deletion_requests_patient ON deletion_requests (patient_id);
+
+-- Team administration: a person's sessions are valid while their epoch is unchanged, so a
+-- deactivation ends them at once (on every instance); every change of a person's roles in an
+-- organisation is kept.
+ALTER TABLE users ADD COLUMN session_epoch BIGINT NOT NULL DEFAULT 0;
+CREATE TABLE staff_changes (
+    id               BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    organisation_id  BIGINT NOT NULL REFERENCES organisations (id),
+    user_id          BIGINT NOT NULL REFERENCES users (id),
+    roles_before     TEXT   NOT NULL,
+    roles_after      TEXT   NOT NULL,   -- empty: deactivated
+    changed_by       BIGINT NOT NULL REFERENCES users (id),
+    changed_at       BIGINT NOT NULL
+);
