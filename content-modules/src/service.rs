@@ -322,7 +322,12 @@ pub fn to_csv(report: &Report) -> String {
     let total = ("total", "all", &report.total);
     let rows = report.breakdowns.iter().flat_map(|b| b.rows.iter().map(move |(k, p)| (b.dimension.as_str(), k.as_str(), p)));
     for (dimension, group, p) in std::iter::once(total).chain(rows) {
-        for (measure, value, numerator, denominator) in measures(p) {
+        for (measure, cell) in measures(p) {
+            let (value, numerator, denominator) = match cell {
+                Shown::Count(n) => (n.to_string(), String::new(), String::new()),
+                Shown::Rate(r) => (format!("{:.1}", r.percent), r.numerator.to_string(), r.denominator.to_string()),
+                Shown::Suppressed => (format!("<{MIN_CELL}"), String::new(), String::new()),
+            };
             let line = [dimension, group, measure, value.as_str(), numerator.as_str(), denominator.as_str()].map(csv_field).join(",");
             out.push_str(&line);
             out.push_str("\r\n");
@@ -331,16 +336,24 @@ pub fn to_csv(report: &Report) -> String {
     out
 }
 
-/// (measure, value, numerator, denominator) for each field of [`Published`] in declaration order.
-fn measures(p: &Published) -> [(&'static str, String, String, String); 12] {
-    let whole = |measure, c: Cell<u32>| match c {
-        Cell::Value(n) => (measure, n.to_string(), String::new(), String::new()),
-        Cell::Suppressed => (measure, format!("<{MIN_CELL}"), String::new(), String::new()),
-    };
-    let rate = |measure, c: Cell<Rate>| match c {
-        Cell::Value(r) => (measure, format!("{:.1}", r.percent), r.numerator.to_string(), r.denominator.to_string()),
-        Cell::Suppressed => whole(measure, Cell::Suppressed),
-    };
+/// One published cell, whatever its kind.
+#[derive(Clone, Copy)]
+enum Shown {
+    Count(u32),
+    Rate(Rate),
+    Suppressed,
+}
+
+/// Each field of [`Published`] with its name, in declaration order (the CSV's and FHIR's order).
+fn measures(p: &Published) -> [(&'static str, Shown); 12] {
+    let whole = |measure, c: Cell<u32>| (measure, match c {
+        Cell::Value(n) => Shown::Count(n),
+        Cell::Suppressed => Shown::Suppressed,
+    });
+    let rate = |measure, c: Cell<Rate>| (measure, match c {
+        Cell::Value(r) => Shown::Rate(r),
+        Cell::Suppressed => Shown::Suppressed,
+    });
     [
         whole("referrals", p.referrals),
         whole("assessed", p.assessed),
@@ -430,4 +443,65 @@ mod iso_date {
             Option::<Iso>::deserialize(d).map(|o| o.map(|i| i.0))
         }
     }
+}
+
+/// The report as a FHIR R4 MeasureReport (summary): one group per measure, with the total's
+/// population counts (and, for rates, the score in per cent), and a stratifier per breakdown.
+/// A suppressed cell has no count, only the data-absent reason "masked".
+pub fn to_fhir(report: &Report, organisation: &str) -> serde_json::Value {
+    use serde_json::json;
+    let population = |code: &str, count: u32| json!({ "code": { "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/measure-population", "code": code }] }, "count": count });
+    let masked = json!([{ "url": "http://hl7.org/fhir/StructureDefinition/data-absent-reason", "valueCode": "masked" }]);
+    // The population and score of one cell, as the fields of a group or a stratum.
+    let cell = |shown: Shown| -> serde_json::Map<String, serde_json::Value> {
+        let mut out = serde_json::Map::new();
+        match shown {
+            Shown::Count(n) => {
+                out.insert("population".into(), json!([population("initial-population", n)]));
+            }
+            Shown::Rate(r) => {
+                out.insert("population".into(), json!([population("denominator", r.denominator), population("numerator", r.numerator)]));
+                out.insert("measureScore".into(), json!({ "value": r.percent, "unit": "%", "system": "http://unitsofmeasure.org", "code": "%" }));
+            }
+            Shown::Suppressed => {
+                out.insert("extension".into(), masked.clone());
+            }
+        }
+        out
+    };
+    let groups: Vec<serde_json::Value> = measures(&report.total)
+        .into_iter()
+        .enumerate()
+        .map(|(i, (measure, shown))| {
+            let mut group = cell(shown);
+            group.insert("code".into(), json!({ "coding": [{ "system": "urn:stegvis:service-measure", "code": measure }] }));
+            let stratifier: Vec<serde_json::Value> = report
+                .breakdowns
+                .iter()
+                .map(|b| {
+                    let stratum: Vec<serde_json::Value> = b
+                        .rows
+                        .iter()
+                        .map(|(key, p)| {
+                            let mut s = cell(measures(p)[i].1);
+                            s.insert("value".into(), json!({ "text": key }));
+                            serde_json::Value::Object(s)
+                        })
+                        .collect();
+                    json!({ "code": [{ "text": b.dimension }], "stratum": stratum })
+                })
+                .collect();
+            group.insert("stratifier".into(), json!(stratifier));
+            serde_json::Value::Object(group)
+        })
+        .collect();
+    json!({
+        "resourceType": "MeasureReport",
+        "status": "complete",
+        "type": "summary",
+        "measure": "urn:stegvis:measure:service-outcomes",
+        "reporter": { "display": organisation },
+        "period": { "start": report.period.from.to_string(), "end": report.period.to.to_string() },
+        "group": groups,
+    })
 }

@@ -1,10 +1,10 @@
 //! The service report: the period's bounds, medians, the suppression rules against a statement of
 //! them written here, secondary suppression, the whole report against counts made here over
-//! generated courses, the CSV read back by a reader written here, and the age groups.
+//! generated courses, the CSV read back by a reader written here, the FHIR MeasureReport, and the age groups.
 
 use stegvis_content::outcomes::Outcome;
 use stegvis_content::service::{
-    age_group, figures, publish, report, to_csv, Breakdown, Cell, Course, Figures, Period, Published, Rate, Report, MIN_CELL,
+    age_group, figures, publish, report, to_csv, to_fhir, Breakdown, Cell, Course, Figures, Period, Published, Rate, Report, MIN_CELL,
 };
 use time::{Date, Duration, Month};
 
@@ -722,4 +722,42 @@ fn age_groups_at_every_boundary_by_year_alone() {
         assert_eq!(age_group(2025 - age, date(2025, 12, 31)), group, "{age}");
     }
     assert_eq!(age_group(2026, on), "under-18", "a birth year after the date");
+}
+
+/// The FHIR MeasureReport carries the same numbers as the report, and nothing of a hidden cell.
+#[test]
+fn fhir_measure_report_matches_the_report() {
+    let (_, report) = generated_report();
+    let fhir = to_fhir(&report, "Bergvik");
+    assert_eq!(fhir["resourceType"], "MeasureReport");
+    assert_eq!(fhir["type"], "summary");
+    let groups = fhir["group"].as_array().unwrap();
+    assert_eq!(groups.len(), 12);
+    let code = |g: &serde_json::Value| g["code"]["coding"][0]["code"].as_str().unwrap().to_string();
+    let count = |g: &serde_json::Value, which: &str| {
+        g["population"].as_array().and_then(|p| p.iter().find(|x| x["code"]["coding"][0]["code"] == which)).and_then(|x| x["count"].as_u64())
+    };
+    let referrals = groups.iter().find(|g| code(g) == "referrals").unwrap();
+    assert_eq!(count(referrals, "initial-population"), match report.total.referrals { Cell::Value(n) => Some(u64::from(n)), Cell::Suppressed => None });
+    let recovery = groups.iter().find(|g| code(g) == "recovery").unwrap();
+    if let Cell::Value(r) = report.total.recovery {
+        assert_eq!(count(recovery, "numerator"), Some(u64::from(r.numerator)));
+        assert_eq!(count(recovery, "denominator"), Some(u64::from(r.denominator)));
+        assert_eq!(recovery["measureScore"]["value"].as_f64(), Some(r.percent));
+    }
+    // Every stratum of every group: masked exactly where the report suppressed the cell.
+    let mut masked = 0;
+    for group in groups {
+        for (b, stratifier) in group["stratifier"].as_array().unwrap().iter().enumerate() {
+            for (r, stratum) in stratifier["stratum"].as_array().unwrap().iter().enumerate() {
+                let published = &report.breakdowns[b].rows[r].1;
+                let suppressed = serde_json::to_value(published).unwrap()[code(group).as_str()]["kind"] == "suppressed";
+                let is_masked = stratum["extension"][0]["valueCode"] == "masked";
+                assert_eq!(is_masked, suppressed, "{} {}", code(group), stratum["value"]["text"]);
+                assert_eq!(stratum.get("population").is_none(), suppressed);
+                masked += usize::from(is_masked);
+            }
+        }
+    }
+    assert!(masked > 0, "the generated data has small cells");
 }

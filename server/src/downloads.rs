@@ -23,6 +23,7 @@ pub fn routes(pool: AnyPool) -> Router {
         .route("/downloads/my-record.json", get(my_record))
         .route("/downloads/report.csv", get(report_csv))
         .route("/downloads/report.json", get(report_json))
+        .route("/downloads/report.fhir.json", get(report_fhir))
         .with_state(pool)
 }
 
@@ -157,6 +158,18 @@ async fn my_record(State(pool): State<AnyPool>, Extension(viewer): Extension<Cur
     .await;
     match result {
         Ok(all) => attachment("application/json; charset=utf-8", "stegvis-mine-data.json".into(), serde_json::to_string_pretty(&all).expect("a record serialises")),
+        Err(error) => failed(error),
+    }
+}
+
+/// The report as a FHIR R4 MeasureReport (summary), for quality registers that take FHIR.
+async fn report_fhir(State(pool): State<AnyPool>, Extension(viewer): Extension<CurrentViewer>, Extension(request): Extension<RequestId>, Query(query): Query<PeriodQuery>) -> Response {
+    let organisation = viewer.0.as_ref().and_then(|v| v.membership().ok()).map(|m| m.organisation.name.clone()).unwrap_or_default();
+    match report_for(&pool, viewer, query, &request.0).await {
+        Ok(r) => json_file(
+            &format!("stegvis-rapport-{}-{}.fhir.json", dates::format(r.period.from), dates::format(r.period.to)),
+            serde_json::to_string_pretty(&service::to_fhir(&r, &organisation)).expect("a report serialises"),
+        ),
         Err(error) => failed(error),
     }
 }

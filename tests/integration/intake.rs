@@ -363,6 +363,11 @@ async fn report_matches_an_independent_count(backend: Backend) {
         checked += 1;
     }
     assert_eq!(checked, 12, "every measure of the total is in the CSV");
+    // The FHIR MeasureReport has the same total.
+    let fhir: Value = lead.get(&format!("/downloads/report.fhir.json?{query}")).await.json().await.unwrap();
+    assert_eq!(fhir["resourceType"], "MeasureReport");
+    let referrals = fhir["group"].as_array().unwrap().iter().find(|g| g["code"]["coding"][0]["code"] == "referrals").unwrap();
+    assert_eq!(referrals["population"][0]["count"].as_i64(), value(&total["referrals"]));
     // The page shows the same figures, and only to those who may see them.
     let (status, page) = lead.text(&format!("/reports?{query}")).await;
     assert_eq!(status, 200);

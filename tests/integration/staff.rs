@@ -45,10 +45,12 @@ async fn deactivation_ends_the_session_at_once(backend: Backend) {
     assert!(location(&ola_browser.get("/").await).starts_with("/login"), "his session has ended");
     assert_eq!(server.scalar(&format!("SELECT COUNT(*) FROM staff_changes WHERE user_id = {ola} AND roles_after = ''")).await, 1);
     assert_eq!(server.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'deactivate_staff'").await, 1);
-    // Another organisation's administrator cannot touch Bergvik's staff.
+    // Another organisation's administrator cannot touch Bergvik's staff (Erik works only there).
+    let erik = server.id_of("SELECT id FROM users WHERE email = $1", "teamleder@stegvis.demo").await;
     let other = server.client();
     other.login_demo("hanne.moe@stegvis.demo").await;
-    assert_eq!(other.post("/api/staff-roles", &[("user_id", &maria.to_string()), ("deactivate", "yes")]).await.status(), 404);
+    assert_eq!(other.post("/api/staff-roles", &[("user_id", &erik.to_string()), ("deactivate", "yes")]).await.status(), 404);
+    assert_eq!(server.scalar(&format!("SELECT COUNT(*) FROM staff_roles WHERE user_id = {erik}")).await, 2);
     // The team lead's overview has each therapist's reply time.
     let (_, home) = lead.text("/").await;
     assert!(home.contains("Svartid (median, 90 dager)"));

@@ -213,6 +213,8 @@ pub fn ReportPage() -> impl IntoView {
                 <a href=download("csv") download="">{td_string!(i18n, report.download_csv).to_string()}</a>
                 " · "
                 <a href=download("json") download="">{td_string!(i18n, report.download_json).to_string()}</a>
+                " · "
+                <a href=download("fhir.json") download="">{td_string!(i18n, report.download_fhir).to_string()}</a>
             </p>
             <section aria-labelledby="total-heading">
                 <h2 id="total-heading">{td_string!(i18n, report.total).to_string()}</h2>

@@ -234,26 +234,9 @@ pub async fn enrol_from_waiting_list(conn: &mut AnyConnection, content: &Content
     .bind(patient_id)
     .fetch_all(&mut *conn)
     .await?;
+    let window = crate::measurement::window_between(today, dates::add_days(today, 7 * programme.weeks as i64), Occasion::Start);
     for (instrument_id, answers, total, submitted_at) in screening {
-        let (due_on, closes_on) = crate::measurement::window_between(today, dates::add_days(today, 7 * programme.weeks as i64), Occasion::Start);
-        let questionnaire_id: i64 = sqlx::query_scalar(
-            "INSERT INTO questionnaires (enrolment_id, instrument_id, occasion, due_on, closes_on, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        )
-        .bind(enrolment_id)
-        .bind(&instrument_id)
-        .bind(Occasion::Start.key())
-        .bind(dates::format(due_on))
-        .bind(dates::format(closes_on))
-        .bind(now())
-        .fetch_one(&mut *conn)
-        .await?;
-        sqlx::query("INSERT INTO responses (questionnaire_id, revision, answers, total, submitted_at) VALUES ($1, 0, $2, $3, $4)")
-            .bind(questionnaire_id)
-            .bind(answers)
-            .bind(total)
-            .bind(submitted_at)
-            .execute(&mut *conn)
-            .await?;
+        crate::measurement::insert_answered(conn, enrolment_id, &instrument_id, Occasion::Start, window, &answers, total, submitted_at).await?;
     }
     Ok(())
 }

@@ -172,6 +172,40 @@ pub fn window_between(start: time::Date, end: time::Date, occasion: Occasion) ->
     }
 }
 
+/// A questionnaire that was answered outside the form, in the caller's transaction: the
+/// screening copied in as a waiting-list programme's first scores, or the demo's history.
+/// `answers` is the stored JSON of the answers. Returns the response's id.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_answered(
+    conn: &mut sqlx::AnyConnection,
+    enrolment_id: i64,
+    instrument_id: &str,
+    occasion: Occasion,
+    (due_on, closes_on): (time::Date, time::Date),
+    answers: &str,
+    total: i64,
+    submitted_at: i64,
+) -> Result<i64> {
+    let questionnaire_id: i64 = sqlx::query_scalar(
+        "INSERT INTO questionnaires (enrolment_id, instrument_id, occasion, due_on, closes_on, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(enrolment_id)
+    .bind(instrument_id)
+    .bind(occasion.key())
+    .bind(dates::format(due_on))
+    .bind(dates::format(closes_on))
+    .bind(submitted_at - 60)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(sqlx::query_scalar("INSERT INTO responses (questionnaire_id, revision, answers, total, submitted_at) VALUES ($1, 0, $2, $3, $4) RETURNING id")
+        .bind(questionnaire_id)
+        .bind(answers)
+        .bind(total)
+        .bind(submitted_at)
+        .fetch_one(&mut *conn)
+        .await?)
+}
+
 // ---- what is due -----------------------------------------------------------------------------
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, FromRow)]

@@ -186,26 +186,9 @@ pub async fn write(conn: &mut AnyConnection, content: &Content, password_hash: &
                     w => Occasion::Week(w as u32),
                 };
                 let total = (first + (last - first) * week / weeks.max(1)) as u16;
-                let (due_on, closes_on) = measurement::window_between(start, end, occasion);
-                let at = stegvis_content::calendar::oslo_midnight(due_on) + 19 * 3600;
-                let questionnaire_id: i64 = sqlx::query_scalar(
-                    "INSERT INTO questionnaires (enrolment_id, instrument_id, occasion, due_on, closes_on, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                )
-                .bind(enrolment_id)
-                .bind(instrument_id)
-                .bind(occasion.key())
-                .bind(dates::format(due_on))
-                .bind(dates::format(closes_on))
-                .bind(at)
-                .fetch_one(&mut *conn)
-                .await?;
-                sqlx::query("INSERT INTO responses (questionnaire_id, revision, answers, total, submitted_at) VALUES ($1, 0, $2, $3, $4)")
-                    .bind(questionnaire_id)
-                    .bind(json(&spread(instrument, total))?)
-                    .bind(i64::from(total))
-                    .bind(at)
-                    .execute(&mut *conn)
-                    .await?;
+                let window = measurement::window_between(start, end, occasion);
+                let at = stegvis_content::calendar::oslo_midnight(window.0) + 19 * 3600;
+                measurement::insert_answered(conn, enrolment_id, instrument_id, occasion, window, &json(&spread(instrument, total))?, i64::from(total), at).await?;
             }
         }
         // Contacts: a few phone or video calls for those who finished, at most one for the

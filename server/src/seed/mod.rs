@@ -449,24 +449,7 @@ async fn write_scores(conn: &mut AnyConnection, plan: &Plan, enrolment_id: i64) 
             let score = instrument.score(&answers).map_err(|e| demo_error(format!("{instrument_id} {total}: {e:?}")))?;
             let on = dates::add_days(due_on, (n as i64 + plan.history.started_days_ago) % 2).min(dates::today());
             let at = Timing::varied(on, &HAND_IN_HOURS, n + 3, plan.history.started_days_ago).unix();
-            let questionnaire_id: i64 = sqlx::query_scalar(
-                "INSERT INTO questionnaires (enrolment_id, instrument_id, occasion, due_on, closes_on, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-            )
-            .bind(enrolment_id)
-            .bind(instrument_id)
-            .bind(occasion.key())
-            .bind(dates::format(due_on))
-            .bind(dates::format(closes_on))
-            .bind(at - 60)
-            .fetch_one(&mut *conn)
-            .await?;
-            sqlx::query("INSERT INTO responses (questionnaire_id, revision, answers, total, submitted_at) VALUES ($1, 0, $2, $3, $4)")
-                .bind(questionnaire_id)
-                .bind(json(&answers)?)
-                .bind(i64::from(score.total))
-                .bind(at)
-                .execute(&mut *conn)
-                .await?;
+            measurement::insert_answered(conn, enrolment_id, instrument_id, occasion, (due_on, closes_on), &json(&answers)?, i64::from(score.total), at).await?;
         }
     }
     Ok(())
