@@ -330,11 +330,12 @@ pub fn Heading(text: String) -> impl IntoView {
 }
 
 /// A data table: column headings, and the rows (`<tr>`s) as children. Scrolls sideways on a
-/// narrow phone rather than squeezing.
+/// narrow phone rather than squeezing; the scroll box takes the focus, so a keyboard can
+/// scroll it too (WCAG 2.1.1).
 #[component]
 pub fn Table(headings: Vec<String>, children: Children) -> impl IntoView {
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0">
             <table>
                 <thead>
                     <tr>{headings.into_iter().map(|h| view! { <th scope="col">{h}</th> }).collect_view()}</tr>

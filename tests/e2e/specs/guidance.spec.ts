@@ -35,7 +35,7 @@ async function namesInOrder(page: Page): Promise<string[]> {
 }
 
 test('a morning: urgent first, a worksheet answered, the patient told without content and writing back', async ({ browser }, info) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   const patient = info.project.name === 'js' ? sara : henrik;
   const therapistContext = await browser.newContext();
   const page = await therapistContext.newPage();

@@ -18,7 +18,7 @@ test('an invited person sets their own password and is let in', async ({ page },
   // A wrong address: the error summary says so, the name typed is kept, nothing is sent.
   await page.locator('#display_name').fill(name);
   await page.locator('#email').fill('not-an-address');
-  await page.getByLabel('Behandler', { exact: true }).check();
+  await page.locator('#role').getByLabel('Behandler', { exact: true }).check();
   await page.locator('#email').evaluate((el: HTMLInputElement) => (el.type = 'text'));
   await page.getByRole('button', { name: 'Send invitasjon', exact: true }).click();
   await expect(page.getByRole('alert')).toContainText('Skriv en gyldig e-postadresse');
@@ -28,7 +28,7 @@ test('an invited person sets their own password and is let in', async ({ page },
 
   const before = mailFiles();
   await page.locator('#email').fill(email);
-  await page.getByLabel('Behandler', { exact: true }).check();
+  await page.locator('#role').getByLabel('Behandler', { exact: true }).check();
   await page.getByRole('button', { name: 'Send invitasjon', exact: true }).click();
   await expect(page.getByRole('status')).toHaveText('Invitasjonen er sendt.');
   await expect(page.locator('main')).toContainText(name);

@@ -61,7 +61,7 @@ test("a logged-in person's language choice is stored on their account", async ({
   await expect(heading(page)).toHaveText('Home');
   await expect(page).toHaveTitle('Home – Stegvis');
   await expect(page.locator('main')).toContainText(`Hello, ${user.name}`);
-  await expect(mainMenu(page).getByRole('link')).toHaveText(['Home', 'Messages', 'My progress', 'Who has seen my record', 'Settings']);
+  await expect(mainMenu(page).getByRole('link')).toHaveText(['Home', 'Messages', 'My progress', 'Who has seen my record', 'My data', 'Settings']);
 
   await logOut(page, 'Log out', 'You are logged out.');
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');

@@ -12,6 +12,9 @@ const MENU = {
   progress: { text: 'Min fremgang', path: '/progress', h1: 'Min fremgang' },
   accessLog: { text: 'Hvem har sett journalen min', path: '/access-log', h1: 'Hvem har sett journalen min' },
   settings: { text: 'Innstillinger', path: '/settings', h1: 'Innstillinger' },
+  intake: { text: 'Inntak', path: '/intake', h1: 'Inntak' },
+  reports: { text: 'Rapport', path: '/reports', h1: 'Rapport for tjenesten' },
+  myData: { text: 'Mine data', path: '/my-data', h1: 'Mine data' },
 };
 type MenuEntry = (typeof MENU)[keyof typeof MENU];
 
@@ -30,7 +33,7 @@ const ROLES: Role[] = [
   {
     role: 'patient',
     user: patient,
-    menu: [MENU.home, MENU.messages, MENU.progress, MENU.accessLog, MENU.settings],
+    menu: [MENU.home, MENU.messages, MENU.progress, MENU.accessLog, MENU.myData, MENU.settings],
     home: async (page) => {
       const guide = page.getByRole('region', { name: 'Behandleren din' });
       await expect(guide).toContainText('Maria Johansen');
@@ -71,7 +74,7 @@ const ROLES: Role[] = [
   {
     role: 'team lead',
     user: teamLead,
-    menu: [MENU.home, MENU.patients, MENU.settings],
+    menu: [MENU.home, MENU.patients, MENU.intake, MENU.reports, MENU.settings],
     home: async (page) => {
       await expect(page.getByRole('region', { name: 'Teamet' })).toContainText('uten behandler');
       const caseload = page.getByRole('region', { name: 'Mine pasienter' });
@@ -94,7 +97,7 @@ const ROLES: Role[] = [
   {
     role: 'organisation admin',
     user: orgAdmin,
-    menu: [MENU.home, MENU.patients, MENU.admin, MENU.settings],
+    menu: [MENU.home, MENU.patients, MENU.reports, MENU.admin, MENU.settings],
     home: async (page) => {
       await expect(page.getByRole('region', { name: 'Administrasjon' })).toContainText('ansatte');
     },
