@@ -380,4 +380,65 @@ async fn report_matches_an_independent_count(backend: Backend) {
     cleanup.run().await;
 }
 
-on_both!(self_referral_to_a_programme, risk_answer_at_screening, public_form_rate_limit, report_matches_an_independent_count);
+/// The screening totals of a person's referrals, by instrument.
+async fn screened(server: &TestServer, email: &str) -> Vec<(String, i64)> {
+    sqlx::query_as(
+        "SELECT s.instrument_id, s.total FROM screenings s JOIN referrals r ON r.id = s.referral_id JOIN patients p ON p.id = r.patient_id
+           JOIN users u ON u.id = p.user_id WHERE u.email = $1 ORDER BY s.instrument_id",
+    )
+    .bind(email)
+    .fetch_all(&server.db.pool)
+    .await
+    .unwrap()
+}
+
+/// Where the organisation has loaded the pack of a disorder-specific measure, the screening asks
+/// it of those who name that main problem, and only of them.
+async fn disorder_specific_measure_at_screening(backend: Backend) {
+    let Some((server, cleanup)) = TestServer::start(backend).await else { return };
+    let public = server.client();
+    let (_, page) = public.text(FORM).await;
+    assert!(!page.contains("name=\"i.pdss_sr_1\""), "no pack, no PDSS-SR");
+    let admin = server.client();
+    admin.login_demo("admin@stegvis.demo").await;
+    let pack = include_str!("../../content-modules/instrument-packs/examples/pdss-sr.synthetic.toml");
+    assert_eq!(location(&admin.post("/api/instrument-pack", &[("source", pack)]).await), "/admin#instrument-pdss-sr");
+    let (_, page) = public.text(FORM).await;
+    assert!(page.contains("data-problem=\"panic\"") && page.contains("name=\"i.pdss_sr_7\"") && page.contains("Panikk"), "the PDSS-SR section, for panic");
+    let pdss = |form: &mut Vec<(String, String)>, answer: u8| {
+        form.extend(instruments::by_id("pdss-sr").unwrap().items.iter().map(|item| (format!("i.{}", item.id), answer.to_string())));
+    };
+    let with_problem = |email: &str, problem: &str| {
+        let mut form = referral(email, 1, 0, 1);
+        form.iter_mut().filter(|(k, _)| k == "main_problem").for_each(|(_, v)| *v = problem.to_string());
+        form
+    };
+
+    // Panic without the PDSS-SR: refused, the first unanswered question named, nothing stored.
+    let before = referrals(&server).await;
+    assert_eq!(location(&public.post("/api/refer", &refs(&with_problem("panikk@example.no", "panic"))).await), FORM);
+    let (_, page) = public.text(FORM).await;
+    assert!(page.contains("error-summary") && page.contains("href=\"#pdss_sr_1\""), "the refusal names the PDSS-SR items");
+    assert_eq!(referrals(&server).await, before);
+
+    // Panic with it: stored beside PHQ-9 and GAD-7, and shown to the team with them.
+    let mut panic = with_problem("panikk@example.no", "panic");
+    pdss(&mut panic, 2);
+    assert_eq!(location(&public.post("/api/refer", &refs(&panic)).await), "/refer/bergvik-rph/received");
+    assert_eq!(screened(&server, "panikk@example.no").await, vec![("gad7".to_string(), 7), ("pdss-sr".to_string(), 14), ("phq9".to_string(), 8)]);
+    let lead = server.client();
+    lead.login_demo(TEAM_LEAD).await;
+    let referral_id = server.id_of("SELECT r.id FROM referrals r JOIN patients p ON p.id = r.patient_id JOIN users u ON u.id = p.user_id WHERE u.email = $1", "panikk@example.no").await;
+    let (_, detail) = lead.text(&format!("/intake/{referral_id}")).await;
+    assert!(detail.contains("PDSS-SR 14"), "the team sees it with the rest");
+
+    // Depression: PDSS-SR answers sent along (the section was on the page) are not kept.
+    let mut depression = with_problem("tung@example.no", "depression");
+    pdss(&mut depression, 3);
+    assert_eq!(location(&public.post("/api/refer", &refs(&depression)).await), "/refer/bergvik-rph/received");
+    assert_eq!(screened(&server, "tung@example.no").await, vec![("gad7".to_string(), 7), ("phq9".to_string(), 8)]);
+    server.stop().await;
+    cleanup.run().await;
+}
+
+on_both!(self_referral_to_a_programme, risk_answer_at_screening, public_form_rate_limit, disorder_specific_measure_at_screening, report_matches_an_independent_count);

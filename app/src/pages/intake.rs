@@ -64,10 +64,12 @@ async fn referral_fields(organisation_id: i64, flash: &Flash, staff: bool) -> Re
     let i18n = locale();
     let pool = &services().db.pool;
     let mut screening = Vec::new();
-    for id in intake::SCREENING {
-        let instrument = instruments::by_id(id).ok_or(Error::NotFound)?;
+    let always = intake::SCREENING.iter().map(|id| (None, instruments::by_id(id).expect("screening instruments exist")));
+    let by_problem = intake::problem_measures(pool, organisation_id).await?.into_iter().map(|(problem, instrument)| (Some(problem), instrument));
+    for (problem, instrument) in always.chain(by_problem) {
         let text = measurement::text(pool, organisation_id, instrument).await?.ok_or(Error::NotFound)?;
         let lang = i18n.as_str();
+        let id = instrument.id;
         let title = text.title.get(lang).to_string();
         let instructions = text.instructions.as_ref().map(|t| t.get(lang).to_string());
         let items = instrument
@@ -76,9 +78,12 @@ async fn referral_fields(organisation_id: i64, flash: &Flash, staff: bool) -> Re
             .map(|item| item_fieldset(item, &text, instrument.question_number(item.id), flash.value(&instruments::Instrument::form_key(item)), flash.error(item.id)))
             .collect_view();
         let notice = text.notice.get(lang).to_string();
+        // Asked only of those who name this main problem; the style sheet hides it otherwise.
+        let only_for = problem.map(|p| td_string!(i18n, intake.only_for_problem).replace("{problem}", &choice_label(i18n, "main_problem", p)));
         screening.push(view! {
-            <section class="card questionnaire" aria-labelledby=format!("{id}-heading")>
+            <section class="card questionnaire" aria-labelledby=format!("{id}-heading") data-problem=problem>
                 <h2 id=format!("{id}-heading")>{title}</h2>
+                {only_for.map(|t| view! { <p class="lead">{t}</p> })}
                 {instructions.map(|t| view! { <p class="lead">{t}</p> })}
                 {items}
                 <p class="hint licence">{notice}</p>

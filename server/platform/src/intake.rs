@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, AnyPool, FromRow};
 use stegvis_content::{
     flags as rules,
-    instruments::{self, Instrument},
+    instruments::{self, Domain, Instrument},
 };
 
 use crate::{
@@ -23,6 +23,7 @@ use crate::{
     content::Content,
     dates, enrolments, flags,
     mail::Mail,
+    measurement,
     notify::Notifier,
     now,
     org::Role,
@@ -31,6 +32,19 @@ use crate::{
 
 /// The screening questionnaires every referral answers (free to reproduce, so always there).
 pub const SCREENING: [&str; 2] = ["phq9", "gad7"];
+
+/// The main problems that have a disorder-specific measure, and its domain.
+const PROBLEM_DOMAINS: [(&str, Domain); 3] = [("panic", Domain::Panic), ("social_anxiety", Domain::SocialAnxiety), ("depression", Domain::Depression)];
+
+/// The disorder-specific measure asked at screening for each main problem that has one, where
+/// the organisation has loaded its pack (the first loaded, in the catalogue's order, where it
+/// has two for one problem). Only the measure of the problem the person chooses is required
+/// and stored.
+pub async fn problem_measures(pool: &AnyPool, organisation_id: i64) -> Result<Vec<(&'static str, &'static Instrument)>> {
+    let loaded: Vec<&'static Instrument> =
+        measurement::instruments(pool, organisation_id).await?.into_iter().filter(|a| a.pack.is_some() && a.text.is_some()).map(|a| a.instrument).collect();
+    Ok(PROBLEM_DOMAINS.iter().filter_map(|(problem, domain)| Some((*problem, *loaded.iter().find(|i| i.domain == *domain)?))).collect())
+}
 
 /// The choices of each structured question; the interface translates `intake.<field>.<key>`.
 pub const SOURCES: &[&str] = &["self", "gp", "nav", "other_service", "other"];
@@ -160,8 +174,10 @@ pub async fn refer(pool: &AnyPool, notifier: &Notifier, organisation_id: i64, fo
         problems.push(FieldError::new("message", &format!("too_long:{MAX_MESSAGE}")));
     }
     let mut screening = Vec::new();
-    for id in SCREENING {
-        let instrument = instruments::by_id(id).expect("screening instruments exist");
+    let main_problem = answers.iter().find(|(f, _)| f == "main_problem").map(|(_, v)| *v).unwrap_or("");
+    let problem_measure = problem_measures(pool, organisation_id).await?.into_iter().find(|(p, _)| *p == main_problem).map(|(_, i)| i);
+    let asked = SCREENING.iter().map(|id| instruments::by_id(id).expect("screening instruments exist")).chain(problem_measure);
+    for instrument in asked {
         match instrument.read_form(|key| form.get(key).map(String::as_str)) {
             Ok(values) => screening.push((instrument, values)),
             Err(unanswered) => {
