@@ -95,6 +95,7 @@ pub fn error_text(code: &str) -> String {
         "link_expired" => td_string!(i18n, errors.link_expired),
         "not_a_therapist" => td_string!(i18n, errors.not_a_therapist),
         "invalid_choice" => td_string!(i18n, errors.invalid_choice),
+        "no_links" => td_string!(i18n, errors.no_links),
         "module_closed" => td_string!(i18n, errors.module_closed),
         "unknown_programme" => td_string!(i18n, errors.unknown_programme),
         "already_enrolled" => td_string!(i18n, errors.already_enrolled),
@@ -229,6 +230,7 @@ pub fn notice_text(code: &str) -> String {
         "deletion_requested" => td_string!(i18n, notices.deletion_requested),
         "deletion_answered" => td_string!(i18n, notices.deletion_answered),
         "roles_saved" => td_string!(i18n, notices.roles_saved),
+        "notice_text_saved" => td_string!(i18n, notices.notice_text_saved),
         "staff_deactivated" => td_string!(i18n, notices.staff_deactivated),
         _ => td_string!(i18n, errors.unexpected),
     }

@@ -28,11 +28,9 @@ pub fn invitation(to: &str, locale: Locale, public_origin: &str, token: &str) ->
     compose(to, td_string!(locale, mail.invite_subject), td_string!(locale, mail.invite_intro), &link, td_string!(locale, mail.invite_outro))
 }
 
-/// A notification: only that there is something new, and a link to log in. No names, no
-/// programme, no text from the record (`Notifier` sends it; see `stegvis_platform::notify`).
-pub fn notification(notice: Notice, locale: &str, public_origin: &str) -> (String, String) {
-    let locale = locale_of(locale);
-    let intro = match notice {
+/// The built-in text of a notification, which an organisation may word its own way.
+pub fn default_text(notice: Notice, locale: Locale) -> String {
+    match notice {
         Notice::Feedback => td_string!(locale, mail.notice_feedback),
         Notice::Message => td_string!(locale, mail.notice_message),
         Notice::ModuleOpened => td_string!(locale, mail.notice_module),
@@ -41,7 +39,16 @@ pub fn notification(notice: Notice, locale: &str, public_origin: &str) -> (Strin
         Notice::NewHomework | Notice::NewMessage | Notice::HelpRequest => td_string!(locale, mail.notice_staff),
         // Says that it should be seen soon, and nothing about what or whom.
         Notice::UrgentFlag | Notice::UnacknowledgedFlag => td_string!(locale, mail.notice_staff_soon),
-    };
+    }
+    .to_string()
+}
+
+/// A notification: only that there is something new, and a link to log in. No names, no
+/// programme, no text from the record (`Notifier` sends it; see `stegvis_platform::notify`).
+/// The subject, link and closing are always Stegvis's own; the text may be the organisation's.
+pub fn notification(notice: Notice, locale: &str, public_origin: &str, own_text: Option<&str>) -> (String, String) {
+    let locale = locale_of(locale);
+    let text = own_text.map(str::to_string).unwrap_or_else(|| default_text(notice, locale));
     let link = format!("{public_origin}/");
-    (td_string!(locale, mail.notice_subject).to_string(), body(intro, &link, td_string!(locale, mail.notice_outro)))
+    (td_string!(locale, mail.notice_subject).to_string(), body(text, &link, td_string!(locale, mail.notice_outro)))
 }

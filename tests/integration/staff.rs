@@ -1,8 +1,10 @@
 //! Team administration over real HTTP: an administrator changes a staff member's roles and
 //! deactivates them, which ends their session at once; a therapist who still guides patients
 //! in a programme, and the administrator's own role, are protected; the team lead sees each
-//! therapist's reply time.
+//! therapist's reply time; an administrator words the notification mails.
 
+use stegvis_app::mails;
+use stegvis_platform::notify::Notice;
 use stegvis_tests::{location, on_both, Backend, TestServer};
 
 async fn deactivation_ends_the_session_at_once(backend: Backend) {
@@ -58,4 +60,49 @@ async fn deactivation_ends_the_session_at_once(backend: Backend) {
     cleanup.run().await;
 }
 
-on_both!(deactivation_ends_the_session_at_once);
+/// An administrator words a notification mail the organisation's own way: a link is refused and
+/// nothing changes; a therapist cannot; the own text goes out in the next mail, with the subject,
+/// link and closing still Stegvis's; the built-in text can be taken back.
+async fn an_administrator_words_the_notification_texts(backend: Backend) {
+    let Some((server, cleanup)) = TestServer::start(backend).await else { return };
+    let admin = server.client();
+    admin.login_demo("admin@stegvis.demo").await;
+    let (_, page) = admin.text("/admin").await;
+    let nb_default = mails::default_text(Notice::Message, mails::locale_of("nb"));
+    let en_default = mails::default_text(Notice::Message, mails::locale_of("en"));
+    assert!(page.contains("Varslingstekster") && page.contains("id=\"notice-message-nb\"") && page.contains(&nb_default), "each text, as it is now");
+    let stored = || server.scalar("SELECT COUNT(*) FROM notification_texts");
+
+    let r = admin.post("/api/notification-texts", &[("kind", "message"), ("notice-message-nb", "Se www.eksempel.no"), ("notice-message-en", &en_default)]).await;
+    assert_eq!(location(&r), "/admin#notice-texts");
+    let (_, page) = admin.text("/admin").await;
+    assert!(page.contains("Teksten kan ikke inneholde lenker") && page.contains("Se www.eksempel.no"), "refused, with the text kept to correct");
+    assert_eq!(stored().await, 0);
+    let own = "Hei! Det har kommet en ny melding til deg fra oss i Bergvik kommune.";
+    let maria = server.client();
+    maria.login_demo("behandler@stegvis.demo").await;
+    maria.post("/api/notification-texts", &[("kind", "message"), ("notice-message-nb", own), ("notice-message-en", &en_default)]).await;
+    assert_eq!(stored().await, 0, "only an administrator words the texts");
+
+    // Saved: only the language that differs from the built-in text is kept.
+    admin.post("/api/notification-texts", &[("kind", "message"), ("notice-message-nb", own), ("notice-message-en", &en_default)]).await;
+    assert_eq!(server.scalar("SELECT COUNT(*) FROM notification_texts WHERE kind = 'message' AND locale = 'nb'").await, 1);
+    assert_eq!(stored().await, 1);
+    let (_, page) = admin.text("/admin").await;
+    assert!(page.contains(own) && page.contains("(egen tekst)"));
+
+    // The next message to Kari says it, under the same neutral subject, with the link.
+    let kari = server.patient_id("pasient@stegvis.demo").await;
+    maria.post("/api/message", &[("patient_id", &kari.to_string()), ("body", "Hei, Kari."), ("client_key", "staff-key-00000000000077"), ("action", "send")]).await;
+    let mail = server.mail_to("pasient@stegvis.demo").await;
+    assert!(mail.contains(own) && !mail.contains(&nb_default), "{mail}");
+    assert!(mail.contains("Subject: Nytt i Stegvis") && mail.contains(&format!("{}/", server.base)));
+
+    admin.post("/api/notification-texts", &[("kind", "message"), ("reset", "yes")]).await;
+    assert_eq!(stored().await, 0, "the built-in text again");
+    assert_eq!(server.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'set_notification_text'").await, 2);
+    server.stop().await;
+    cleanup.run().await;
+}
+
+on_both!(deactivation_ends_the_session_at_once, an_administrator_words_the_notification_texts);

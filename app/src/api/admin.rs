@@ -1,4 +1,5 @@
-//! Organisation administration: inviting staff and patients.
+//! Organisation administration: inviting staff and patients, staff roles, mails that could not
+//! be sent, and the wording of notification mails.
 
 use leptos::prelude::*;
 use stegvis_platform::{
@@ -83,4 +84,33 @@ pub async fn set_staff_roles(#[server(flatten)] form: std::collections::BTreeMap
     }
     .await;
     respond(back, vec![], outcome).await
+}
+
+/// An administrator words one notification's text in each language (`notice-<kind>-<locale>`),
+/// or takes the built-in text back (`reset`). A text left as the built-in one is not stored, so
+/// later improvements to the built-in text reach the organisation.
+#[server(prefix = "/api", endpoint = "notification-texts")]
+pub async fn set_notification_texts(#[server(flatten)] form: std::collections::BTreeMap<String, String>) -> Result<(), ServerFnError> {
+    use stegvis_platform::notify::{self, Notice};
+    let back = "/admin#notice-texts";
+    let kind = form.get("kind").cloned().unwrap_or_default();
+    let texts: Vec<(&str, String)> = Notice::parse(&kind)
+        .map(|notice| notify::LOCALES.iter().map(|l| (*l, form.get(&notify::text_field(notice, l)).map(|t| t.replace("\r\n", "\n").trim().to_string()).unwrap_or_default())).collect())
+        .unwrap_or_default();
+    let outcome = async {
+        let viewer = require_viewer()?;
+        let notice = Notice::parse(&kind).ok_or(Error::NotFound)?;
+        let reset = form.contains_key("reset");
+        let own: Vec<(&str, Option<&str>)> = texts
+            .iter()
+            .map(|(locale, text)| (*locale, (!reset && *text != mails::default_text(notice, mails::locale_of(locale))).then_some(text.as_str())))
+            .collect();
+        notify::set_own_texts(&services().db.pool, &viewer, notice, &own, &crate::context::request_id()).await?;
+        redirect_with_notice(back, "notice_text_saved").await
+    }
+    .await;
+    let mut kept: Vec<(&str, String)> = vec![("kind", kind.clone())];
+    let fields: Vec<String> = Notice::parse(&kind).map(|n| texts.iter().map(|(l, _)| notify::text_field(n, l)).collect()).unwrap_or_default();
+    kept.extend(fields.iter().zip(&texts).map(|(field, (_, text))| (field.as_str(), text.clone())));
+    respond(back, kept, outcome).await
 }

@@ -3,17 +3,27 @@
 use leptos::{prelude::*, server_fn::ServerFn};
 use stegvis_content::ProgrammeKind;
 use stegvis_content::schedule::When;
-use stegvis_platform::{accounts, enrolments, mail, measurement, now, org::Role, patients, Error};
+use stegvis_platform::{
+    accounts, enrolments, mail, measurement, now,
+    notify::{self, Notice},
+    org::Role,
+    patients, Error,
+};
 
 use crate::{
     api::{
-        admin::{Invite, RetryMail, SetStaffRoles},
+        admin::{Invite, RetryMail, SetNotificationTexts, SetStaffRoles},
         measurement::{fhir_questionnaire_path, schedule_key, SetMeasures, UploadPack},
         programmes::{SetPacing, SetWaitingList},
     },
     components::{clock, date, error_text, load, role_name, Choice, Field, FlashMessages, Heading, LanguageChoices, Table},
     context::{locale, require_viewer, services, Flash},
     i18n::*,
+    mails,
+    pages::{
+        account::notice_name,
+        guidance::{described, field_error},
+    },
 };
 
 #[component]
@@ -134,6 +144,7 @@ pub fn AdminPage() -> impl IntoView {
             {crate::pages::escalation::ladder_settings(organisation_id, &flash).await?}
             {crate::pages::escalation::flag_rule_settings(organisation_id, &flash).await?}
             {instrument_settings(organisation_id, &flash).await?}
+            {notification_texts(organisation_id, &flash).await?}
             {mail_status(organisation_id).await?}
         })
     })
@@ -331,6 +342,56 @@ async fn instrument_settings(organisation_id: i64, flash: &Flash) -> Result<impl
             <h3 id="schedules">{td_string!(i18n, admin.schedules).to_string()}</h3>
             <p class="hint">{td_string!(i18n, admin.schedules_hint).to_string()}</p>
             {schedules}
+        </section>
+    })
+}
+
+/// The text of each notification mail, built in or the organisation's own, in both languages.
+/// The subject, the link and the closing stay fixed, so no wording can make a mail say more
+/// than that there is something new.
+async fn notification_texts(organisation_id: i64, flash: &Flash) -> Result<impl IntoView + use<>, Error> {
+    let i18n = locale();
+    let own = notify::own_texts(&services().db.pool, organisation_id).await?;
+    let forms = Notice::all()
+        .map(|notice| {
+            let own_text = |l: &str| own.iter().find(|(n, locale, _)| *n == notice && locale == l).map(|(_, _, text)| text.clone());
+            let changed = notify::LOCALES.iter().any(|l| own_text(l).is_some());
+            let kept = flash.value("kind").as_deref() == Some(notice.as_str());
+            let fields = notify::LOCALES
+                .iter()
+                .map(|l| {
+                    let field = notify::text_field(notice, l);
+                    let value = if kept { flash.value(&field) } else { None }.or_else(|| own_text(l)).unwrap_or_else(|| mails::default_text(notice, mails::locale_of(l)));
+                    let label = if *l == "en" { td_string!(i18n, in_english) } else { td_string!(i18n, in_norwegian) };
+                    view! {
+                        <div class="field" class:invalid=flash.error(&field).is_some()>
+                            <label for=field.clone()>{label.to_string()}</label>
+                            {field_error(flash, &field)}
+                            <textarea id=field.clone() name=field.clone() rows="3" maxlength=notify::MAX_TEXT.to_string() aria-describedby=described(flash, &field)>{value}</textarea>
+                        </div>
+                    }
+                })
+                .collect_view();
+            view! {
+                <details open=kept>
+                    <summary>{notice_name(notice)}{changed.then(|| format!(" ({})", td_string!(i18n, admin.notice_text_own)))}</summary>
+                    <form method="post" action=SetNotificationTexts::PATH class="stack">
+                        <input type="hidden" name="kind" value=notice.as_str()/>
+                        {fields}
+                        <div class="actions">
+                            <button type="submit" class="button secondary">{td_string!(i18n, admin.notice_text_save).to_string()}</button>
+                            {changed.then(|| view! { <button type="submit" name="reset" value="yes" class="button secondary">{td_string!(i18n, admin.notice_text_reset).to_string()}</button> })}
+                        </div>
+                    </form>
+                </details>
+            }
+        })
+        .collect_view();
+    Ok(view! {
+        <section aria-labelledby="notice-texts-heading" id="notice-texts">
+            <h2 id="notice-texts-heading">{td_string!(i18n, admin.notice_texts_title).to_string()}</h2>
+            <p class="hint">{td_string!(i18n, admin.notice_texts_intro).replace("{subject}", td_string!(i18n, mail.notice_subject)).replace("{closing}", td_string!(i18n, mail.notice_outro))}</p>
+            {forms}
         </section>
     })
 }

@@ -43,6 +43,8 @@ pub enum Action {
     /// An administrator changed a staff member's roles, or deactivated them (no patient id).
     ChangeRoles,
     DeactivateStaff,
+    /// An administrator worded a notification text (no patient id).
+    SetNotificationText,
 }
 
 impl Action {
@@ -77,6 +79,7 @@ impl Action {
             Action::AnswerDeletionRequest => "answer_deletion_request",
             Action::ChangeRoles => "change_roles",
             Action::DeactivateStaff => "deactivate_staff",
+            Action::SetNotificationText => "set_notification_text",
         }
     }
 }

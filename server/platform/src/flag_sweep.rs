@@ -187,7 +187,7 @@ async fn escalate(pool: &AnyPool, notifier: &Notifier, organisation_id: i64, thr
                 .fetch_all(&mut *tx)
                 .await?;
             for lead in leads {
-                notifier.notify(&mut tx, lead, Notice::UnacknowledgedFlag, Some(&format!("escalation:{flag_id}"))).await?;
+                notifier.notify(&mut tx, organisation_id, lead, Notice::UnacknowledgedFlag, Some(&format!("escalation:{flag_id}"))).await?;
             }
             escalated += 1;
         }

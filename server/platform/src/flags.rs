@@ -145,8 +145,9 @@ pub async fn raise(conn: &mut AnyConnection, notifier: &Notifier, flag: Raise<'_
                 .fetch_all(&mut *conn)
                 .await?;
         }
+        let organisation_id: i64 = sqlx::query_scalar("SELECT organisation_id FROM patients WHERE id = $1").bind(flag.patient_id).fetch_one(&mut *conn).await?;
         for user_id in told {
-            notifier.notify(conn, user_id, Notice::UrgentFlag, Some(&format!("flag:{id}"))).await?;
+            notifier.notify(conn, organisation_id, user_id, Notice::UrgentFlag, Some(&format!("flag:{id}"))).await?;
         }
     }
     Ok(id)

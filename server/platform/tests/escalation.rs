@@ -80,9 +80,10 @@ fn notice_number(notice: Notice) -> usize {
 }
 
 /// A content-free mail, as the app's catalogue writes them.
-fn compose(notice: Notice, locale: &str, origin: &str) -> (String, String) {
+fn compose(notice: Notice, locale: &str, origin: &str, own_text: Option<&str>) -> (String, String) {
     let subject = if locale == "en" { "Something new in Stegvis" } else { "Noe nytt i Stegvis" };
-    (subject.to_string(), format!("Hei! Det er noe nytt til deg. Logg inn på {origin} for å se det. (Ref. {})", notice_number(notice)))
+    let text = own_text.unwrap_or("Hei! Det er noe nytt til deg.");
+    (subject.to_string(), format!("{text} Logg inn på {origin} for å se det. (Ref. {})", notice_number(notice)))
 }
 
 fn notifier() -> Notifier {
@@ -387,7 +388,7 @@ async fn flags_raised_with_the_answers(url: String) {
     let mut guides = vec![w.therapist, covering];
     guides.sort();
     assert_eq!(told, guides, "the therapist and today's cover, once each; not tomorrow's, not a cancelled one, not the patient ({patient_user})");
-    let (subject, body) = compose(Notice::UrgentFlag, "nb", ORIGIN);
+    let (subject, body) = compose(Notice::UrgentFlag, "nb", ORIGIN, None);
     for mail in &mails {
         assert_eq!(mail.kind.as_deref(), Some("urgent_flag"));
         assert_eq!(mail.once_key.as_deref(), Some(format!("flag:{}", risk.id).as_str()));
@@ -1203,7 +1204,7 @@ async fn help_request_once_per_form(url: String) {
     let mails = outbox(pool).await;
     assert_eq!(mails.len(), 1, "{mails:?}");
     assert_eq!((mails[0].user_id, mails[0].kind.as_deref()), (Some(w.therapist), Some("help_request")));
-    assert_eq!((&mails[0].subject, &mails[0].body), (&compose(Notice::HelpRequest, "nb", ORIGIN).0, &compose(Notice::HelpRequest, "nb", ORIGIN).1));
+    assert_eq!((&mails[0].subject, &mails[0].body), (&compose(Notice::HelpRequest, "nb", ORIGIN, None).0, &compose(Notice::HelpRequest, "nb", ORIGIN, None).1));
 
     assert_eq!(fields(flags::request_help(pool, &w.notifier, &viewer, &"ø".repeat(4001), "help-form-key-0002").await), pairs(&[("message", "too_long:4000")]));
     assert_eq!(fields(flags::request_help(pool, &w.notifier, &viewer, "Hjelp", "").await), pairs(&[("form", "stale_form")]));
