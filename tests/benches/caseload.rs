@@ -67,15 +67,22 @@ impl<S: tracing::Subscriber> Layer<S> for QueryCounter {
         if metadata.target() == "sqlx::query" { Interest::sometimes() } else { Interest::never() }
     }
 
+    /// Every statement while counting; sqlx's warning of a slow statement at any time (the
+    /// background jobs run over the large organisation too).
     fn enabled(&self, metadata: &Metadata<'_>, _: Context<'_, S>) -> bool {
-        metadata.target() == "sqlx::query" && COUNTING.load(Ordering::Relaxed)
+        metadata.target() == "sqlx::query" && (COUNTING.load(Ordering::Relaxed) || *metadata.level() <= tracing::Level::WARN)
     }
 
     fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
-        QUERIES.fetch_add(1, Ordering::Relaxed);
         let mut statement = Statement::default();
         event.record(&mut statement);
-        TIMED.lock().unwrap().push((statement.summary, statement.ms));
+        if *event.metadata().level() <= tracing::Level::WARN {
+            println!("slow statement, {:.0} ms: {}", statement.ms, statement.summary);
+        }
+        if COUNTING.load(Ordering::Relaxed) {
+            QUERIES.fetch_add(1, Ordering::Relaxed);
+            TIMED.lock().unwrap().push((statement.summary, statement.ms));
+        }
     }
 }
 
