@@ -238,6 +238,7 @@ fn server_functions(ids: &Ids) -> Vec<(&'static str, Vec<(&'static str, String)>
         ("/api/answer-deletion", vec![("request", s("999999")), ("deletion_answer", s(""))], [ToLogin, NotFound, Forbidden, Forbidden, Redirected, Forbidden, Redirected]),
         // Team administration: the administrator of Ola's organisation sets his roles (unchanged).
         ("/api/staff-roles", vec![("user_id", ids.unassigned_therapist.to_string()), ("role~therapist", s("on"))], [ToLogin, NotFound, Forbidden, Forbidden, Forbidden, Redirected, NotFound]),
+        ("/api/notification-texts", vec![("kind", s("reminder")), ("notice-reminder-nb", s("Hei! Det er noe nytt til deg.")), ("notice-reminder-en", s("Hello! There is something new for you."))], [ToLogin, NotFound, Forbidden, Forbidden, Forbidden, Redirected, Redirected]),
         ("/api/intake-settings", vec![("self_referral_open", s("yes")), ("rescreen_weeks", s("2"))], [ToLogin, NotFound, Forbidden, Forbidden, Forbidden, Redirected, Redirected]),
     ]
 }
