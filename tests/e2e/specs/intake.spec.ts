@@ -1,15 +1,18 @@
+import { execFileSync } from 'node:child_process';
 import { expect, test, type Page } from '@playwright/test';
 import { expectNoA11yViolations } from '../support/a11y';
 import { heading, logIn, logOut, visit } from '../support/app';
+import { STATE_DIR } from '../support/env';
 import { linkIn, mailFiles, waitForMail } from '../support/mail';
 import { teamLead } from '../support/users';
 
 // The way in, as the demo team lead takes it: a person refers themselves on the public form
 // (screening included, no log-in), the team lead finds them in the intake queue, puts them on
 // the waiting list (an invitation goes out), books and records the assessment, and the person
-// starts in the panic programme with Maria. Then the team's outcome report for the seeded
-// year, with its CSV. One person per project. (Re-screening while waiting moves the clock,
-// which a browser cannot: tests/integration/intake.rs covers it.)
+// starts in the panic programme with Maria. While waiting, the person is asked the screening
+// again two weeks on: the browser cannot move the server's clock, so the test moves the
+// waiting-list programme's start two weeks back in the database, as tests/integration/intake.rs
+// does. Then the team's outcome report for the seeded year, with its CSV. One person per project.
 
 function section(page: Page, name: RegExp) {
   return page.locator('section', { has: page.getByRole('heading', { level: 2, name }) });
@@ -22,11 +25,21 @@ async function answerAll(page: Page, instrument: RegExp, items: number, option: 
   }
 }
 
+/** Two weeks pass for a person's programme: its start moves back 14 days (Debian's sqlite3). */
+function twoWeeksLater(email: string) {
+  execFileSync('sqlite3', [
+    `${STATE_DIR}/stegvis.db`,
+    `PRAGMA busy_timeout = 5000;
+     UPDATE enrolments SET start_date = date(start_date, '-14 days')
+      WHERE ended_at IS NULL AND patient_id IN (SELECT p.id FROM patients p JOIN users u ON u.id = p.user_id WHERE u.email = '${email}');`,
+  ]);
+}
+
 async function choose(page: Page, question: string, answer: string) {
   await page.getByRole('group', { name: question }).getByLabel(answer, { exact: true }).check();
 }
 
-test('a self-referral through the queue, the waiting list and the assessment to a programme with a therapist', async ({ browser }, info) => {
+test('a self-referral through the queue, the waiting list with its re-screening and the assessment to a programme with a therapist', async ({ browser }, info) => {
   test.setTimeout(240_000);
   const js = info.project.name === 'js';
   const name = js ? 'Vilde Fossum' : 'Even Kvam';
@@ -93,6 +106,32 @@ test('a self-referral through the queue, the waiting list and the assessment to 
   expect(mail.body).not.toContain(name);
   expect(mail.body).not.toMatch(/panikk|PHQ|GAD/i);
 
+  // The person accepts it, and the screening is the self-help programme's first scores.
+  await visit(p, linkIn(mail, '/invitation'));
+  const password = `Mitt eget passord ${Date.now()}`;
+  await p.locator('#password').fill(password);
+  await p.locator('#password_repeat').fill(password);
+  await p.getByRole('button', { name: 'Ta i bruk kontoen', exact: true }).click();
+  await expect(p).toHaveURL(/\/$/);
+  await expectNoA11yViolations(p);
+
+  // Two weeks on the list: PHQ-9 and GAD-7 again. A reliable rise (8 to 16) is a flag for the team.
+  twoWeeksLater(email);
+  await visit(p, '/questionnaires');
+  await expect(p.locator('main')).toContainText('PHQ-9');
+  await expect(p.locator('main')).toContainText('GAD-7');
+  await p.getByRole('link', { name: 'Svar nå' }).click();
+  await expect(heading(p)).toHaveText('PHQ-9 (spørreskjema om humør)');
+  for (let n = 1; n <= 8; n++) {
+    await p.getByRole('group', { name: new RegExp(`^${n}\\. `) }).getByLabel('Mer enn halvparten av dagene', { exact: true }).check();
+  }
+  await p.getByRole('group', { name: /^9\. / }).getByLabel('Ikke i det hele tatt', { exact: true }).check();
+  await p.getByRole('button', { name: 'Send inn svarene' }).click();
+  await expect(p.getByRole('status')).toHaveText('Takk! Svarene er lagret.');
+  await t.reload();
+  await expect(t.locator('.flag-list')).toContainText('Pålitelig forverring');
+  await expectNoA11yViolations(t);
+
   // The assessment is booked with Maria, and its outcome starts the panic programme.
   await t.locator('#assessment_time').fill('10:30');
   await t.locator('#assessment_with').selectOption({ label: 'Maria Johansen' });
@@ -114,17 +153,12 @@ test('a self-referral through the queue, the waiting list and the assessment to 
   await expect(t.locator('main')).toContainText(therapistLabel.split(' (')[0]);
   await expect(t.locator('main')).toContainText('Veiledet internettbehandling');
 
-  // The person accepts the invitation and finds their programme.
-  await visit(p, linkIn(mail, '/invitation'));
-  const password = `Mitt eget passord ${Date.now()}`;
-  await p.locator('#password').fill(password);
-  await p.locator('#password_repeat').fill(password);
-  await p.getByRole('button', { name: 'Ta i bruk kontoen', exact: true }).click();
-  await p.waitForURL(/\/(questionnaires)?$/);
+  // The person, already in Stegvis, finds their programme.
+  await visit(p, '/');
   if (new URL(p.url()).pathname === '/questionnaires') {
     await p.getByRole('button', { name: 'Svar senere' }).click();
+    await visit(p, '/');
   }
-  await p.goto('/');
   await expect(p.locator('main')).toContainText('Mestring av panikk');
   await expectNoA11yViolations(p);
   await personContext.close();
