@@ -90,6 +90,10 @@ async fn an_administrator_words_the_notification_texts(backend: Backend) {
     assert_eq!(stored().await, 1);
     let (_, page) = admin.text("/admin").await;
     assert!(page.contains(own) && page.contains("(egen tekst)"));
+    let fjordheim = server.client();
+    fjordheim.login_demo("hanne.moe@stegvis.demo").await;
+    let (_, page) = fjordheim.text("/admin").await;
+    assert!(page.contains(&nb_default) && !page.contains(own), "the other organisation keeps its own wording");
 
     // The next message to Kari says it, under the same neutral subject, with the link.
     let kari = server.patient_id("pasient@stegvis.demo").await;

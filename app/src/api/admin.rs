@@ -94,23 +94,32 @@ pub async fn set_notification_texts(#[server(flatten)] form: std::collections::B
     use stegvis_platform::notify::{self, Notice};
     let back = "/admin#notice-texts";
     let kind = form.get("kind").cloned().unwrap_or_default();
-    let texts: Vec<(&str, String)> = Notice::parse(&kind)
-        .map(|notice| notify::LOCALES.iter().map(|l| (*l, form.get(&notify::text_field(notice, l)).map(|t| t.replace("\r\n", "\n").trim().to_string()).unwrap_or_default())).collect())
+    let notice = Notice::parse(&kind);
+    // (field, locale, text as typed), kept for the form if it is refused.
+    let texts: Vec<(String, &str, String)> = notice
+        .map(|n| {
+            notify::LOCALES
+                .iter()
+                .map(|l| {
+                    let field = notify::text_field(n, l);
+                    let text = form.get(&field).map(|t| t.replace("\r\n", "\n").trim().to_string()).unwrap_or_default();
+                    (field, *l, text)
+                })
+                .collect()
+        })
         .unwrap_or_default();
     let outcome = async {
         let viewer = require_viewer()?;
-        let notice = Notice::parse(&kind).ok_or(Error::NotFound)?;
+        let notice = notice.ok_or(Error::NotFound)?;
         let reset = form.contains_key("reset");
         let own: Vec<(&str, Option<&str>)> = texts
             .iter()
-            .map(|(locale, text)| (*locale, (!reset && *text != mails::default_text(notice, mails::locale_of(locale))).then_some(text.as_str())))
+            .map(|(_, locale, text)| (*locale, (!reset && *text != mails::default_text(notice, mails::locale_of(locale))).then_some(text.as_str())))
             .collect();
         notify::set_own_texts(&services().db.pool, &viewer, notice, &own, &crate::context::request_id()).await?;
         redirect_with_notice(back, "notice_text_saved").await
     }
     .await;
-    let mut kept: Vec<(&str, String)> = vec![("kind", kind.clone())];
-    let fields: Vec<String> = Notice::parse(&kind).map(|n| texts.iter().map(|(l, _)| notify::text_field(n, l)).collect()).unwrap_or_default();
-    kept.extend(fields.iter().zip(&texts).map(|(field, (_, text))| (field.as_str(), text.clone())));
+    let kept = std::iter::once(("kind", kind.clone())).chain(texts.iter().map(|(field, _, text)| (field.as_str(), text.clone()))).collect();
     respond(back, kept, outcome).await
 }
